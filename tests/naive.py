@@ -5,3 +5,57 @@ section below belongs to one module of kernels/; sections are appended, never in
 """
 
 import numpy as np
+
+
+# --- kernels/rng.py and kernels/cutouts.py -------------------------------------------------------
+_MASK64 = (1 << 64) - 1
+
+
+def naive_splitmix64(key, i):
+    """SplitMix64 in plain Python integers."""
+    z = (int(key) + (int(i) + 1) * 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def naive_cutouts(A, B, rows, cols, targets, keys):
+    """Grow a square one pixel at a time around each centre and count by slicing.
+
+    Same selection rule and random stream as kernels.cutouts.sample_cutouts.
+    """
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    fg = (A > 0) | (B > 0)
+    H, W = A.shape
+    n = len(rows)
+    conc = np.empty(n)
+    hw = np.empty(n, dtype=np.int64)
+    cnt = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        r, c, T, key = int(rows[t]), int(cols[t]), int(targets[t]), int(keys[t])
+        k = 0
+        while fg[max(r - k, 0):r + k + 1, max(c - k, 0):c + k + 1].sum() < T:
+            k += 1
+        if k == 0:
+            conc[t], hw[t], cnt[t] = A[r, c] / (A[r, c] + B[r, c]), 0, 1
+            continue
+        inner = (slice(max(r - k + 1, 0), r + k), slice(max(c - k + 1, 0), c + k))
+        outer = (slice(max(r - k, 0), r + k + 1), slice(max(c - k, 0), c + k + 1))
+        n_in = int(fg[inner].sum())
+        sa = A[inner].sum()
+        sb = B[inner].sum()
+        r0, c0 = outer[0].start, outer[1].start
+        ring = fg[outer].copy()
+        ring[inner[0].start - r0:inner[0].stop - r0, inner[1].start - c0:inner[1].stop - c0] = False
+        rr, cc = np.nonzero(ring)
+        flat = list((rr + r0) * W + (cc + c0))
+        need = T - n_in
+        for j in range(need):
+            u = j + naive_splitmix64(key, j) % (len(flat) - j)
+            flat[j], flat[u] = flat[u], flat[j]
+        picked = np.array(flat[:need], dtype=np.int64)
+        sa += A.ravel()[picked].sum()
+        sb += B.ravel()[picked].sum()
+        conc[t], hw[t], cnt[t] = sa / (sa + sb), k, n_in + need
+    return conc, hw, cnt
