@@ -19,15 +19,29 @@ def naive_splitmix64(key, i):
     return z ^ (z >> 31)
 
 
-def naive_cutouts(A, B, rows, cols, targets, keys):
+def naive_map_tables(A, B):
+    """Summed-area tables by cumsum and the pixel statistics of kernels.cutouts.map_tables."""
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    fg = (A > 0) | (B > 0)
+    pad = lambda M: np.pad(M, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    x = A[fg] / (A[fg] + B[fg])
+    stats = [np.sum(fg & (B == 0)), np.sum(fg & (A == 0)), np.sum((A > 0) & (B > 0)),
+             A.sum(), B.sum(), x.sum(), (x * x).sum()]
+    return pad(A), pad(B), pad(fg.astype(np.int64)), np.array(stats, dtype=float)  # tables, stats
+
+
+def naive_cutouts(A, B, ranks, targets, keys):
     """Grow a square one pixel at a time around each centre and count by slicing.
 
-    Same selection rule and random stream as kernels.cutouts.sample_cutouts.
+    Centres are foreground pixels by row-major rank; same selection rule and random stream as
+    kernels.cutouts.sample_cutouts.
     """
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     fg = (A > 0) | (B > 0)
     H, W = A.shape
+    rows, cols = np.divmod(np.flatnonzero(fg)[np.asarray(ranks)], W)
     n = len(rows)
     conc = np.empty(n)
     hw = np.empty(n, dtype=np.int64)
@@ -58,4 +72,4 @@ def naive_cutouts(A, B, rows, cols, targets, keys):
         sa += A.ravel()[picked].sum()
         sb += B.ravel()[picked].sum()
         conc[t], hw[t], cnt[t] = sa / (sa + sb), k, n_in + need
-    return conc, hw, cnt
+    return conc, hw, cnt, np.stack([rows, cols], -1)

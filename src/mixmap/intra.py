@@ -16,7 +16,7 @@ import numpy as np
 
 from ._random import generator, kernel_keys
 from .errors import DataError, InputError
-from .maps import as_map_pair, pixel_classes, s2_max as _s2_max
+from .maps import PixelClasses, check_map_pair
 from .particles import Particles, s2_min_monodisperse, target_count as _target_count
 
 __all__ = ["IntraResult", "intra_mixing", "variance_curve", "sample_cutouts", "schmahl_index", "variance_ci"]
@@ -34,24 +34,70 @@ def _check_n_samples(n_samples):
     return int(n_samples)
 
 
-def _prepared(A, B, fg):
-    k = _kernels()
-    SA, SB, SF = k.summed_area_tables(A, B)
-    return SA, SB, SF, np.flatnonzero(fg.ravel())
+@dataclass(frozen=True, eq=False)
+class _Tables:
+    """A validated map pair in kernel layout with its summed-area tables and pixel statistics."""
+
+    A: np.ndarray
+    B: np.ndarray
+    SA: np.ndarray
+    SB: np.ndarray
+    SF: np.ndarray
+    classes: PixelClasses
+    s2_max: float
 
 
-def _sample(A, B, tables, targets, n_samples, rng):
+def _alloc_tables(A):
+    """Zeroed summed-area tables: int32 where counts fit (bool maps, foreground), else float64/int64."""
+    H, W = A.shape
+    small = H * W < 2**31 - 1
+    cnt = np.int32 if small else np.int64
+    val = cnt if A.dtype == np.uint8 and small and H * W < 2**31 // 255 else np.float64
+    return (np.zeros((H + 1, W + 1), val), np.zeros((H + 1, W + 1), val), np.zeros((H + 1, W + 1), cnt))
+
+
+def _prepare(a, b, *, require_both=True) -> _Tables:
+    """Validate, convert without copying where possible (bool -> uint8 view) and build the tables.
+
+    One parallel kernel pass gives the tables, the pixel classes (Eq. 3), P and s²_max (Eq. 4, as the
+    foreground mean of (x - P)², which equals Eq. 4 for bool maps).
+    """
+    A, B = check_map_pair(a, b)
+    if A.dtype == bool and B.dtype == bool:
+        A = np.ascontiguousarray(A).view(np.uint8)
+        B = np.ascontiguousarray(B).view(np.uint8)
+    else:
+        A = np.ascontiguousarray(A, dtype=np.float64)
+        B = np.ascontiguousarray(B, dtype=np.float64)
+    SA, SB, SF = _alloc_tables(A)
+    st = _kernels().map_tables(A, B, SA, SB, SF)
+    n10, n01, n11, sa, sb, sx, sxx = st
+    n = int(n10 + n01 + n11)
+    if n == 0:
+        raise DataError("a and b have no foreground pixel (both are zero everywhere); check the segmentation threshold")
+    if require_both and (sa == 0 or sb == 0):
+        missing = "a" if sa == 0 else "b"
+        raise DataError(
+            f"{missing} is empty: only one element is present (P = {1.0 if sb == 0 else 0.0}), so the "
+            f"mixing variance bounds and the Schmahl index are undefined; analyse aggregates that "
+            f"contain both elements"
+        )
+    P = sa / (sa + sb) if sa + sb > 0 else float("nan")
+    pc = PixelClasses(P=float(P), P10=n10 / n, P01=n01 / n, P11=n11 / n, n_foreground=n)
+    s2max = max(float(sxx - 2 * P * sx + n * P * P) / n, 0.0)
+    return _Tables(A, B, SA, SB, SF, pc, s2max)
+
+
+def _sample(T: _Tables, targets, n_samples, rng):
     """Cutouts for every target (rows) x sample (columns)."""
-    SA, SB, SF, fg_idx = tables
     targets = np.asarray(targets, dtype=np.int64)
     nt = targets.size
-    pick = fg_idx[rng.integers(0, fg_idx.size, size=nt * n_samples)]
-    rows, cols = np.divmod(pick, A.shape[1])
+    ranks = rng.integers(0, T.classes.n_foreground, size=nt * n_samples)
     keys = kernel_keys(rng, nt * n_samples)
     tt = np.repeat(targets, n_samples)
-    conc, hw, cnt = _kernels().sample_cutouts(A, B, SA, SB, SF, rows, cols, tt, keys)
+    conc, hw, cnt, centre = _kernels().sample_cutouts(T.A, T.B, T.SA, T.SB, T.SF, ranks, tt, keys)
     shape = (nt, n_samples)
-    return conc.reshape(shape), hw.reshape(shape), cnt.reshape(shape), np.stack([rows, cols], -1).reshape(nt, n_samples, 2)
+    return conc.reshape(shape), hw.reshape(shape), cnt.reshape(shape), centre.reshape(nt, n_samples, 2)
 
 
 def _check_targets(targets, n_fg, what):
@@ -82,13 +128,13 @@ def sample_cutouts(a, b, target_counts, *, n_samples, seed=None):
         ΣA/(ΣA+ΣB) of each cutout, the half-width k of its completed ring (pixels) and its
         foreground count (always equal to the target).
     """
-    A, B, fg = as_map_pair(a, b, require_both=False)
     targets = np.atleast_1d(np.asarray(target_counts))
-    if not np.issubdtype(targets.dtype, np.integer) or targets.min() < 1:
+    if targets.size == 0 or not np.issubdtype(targets.dtype, np.integer) or targets.min() < 1:
         raise InputError(f"target_counts must be integers >= 1, got {target_counts!r}")
     n_samples = _check_n_samples(n_samples)
-    _check_targets(targets, int(fg.sum()), "target_counts")
-    conc, hw, cnt, _ = _sample(A, B, _prepared(A, B, fg), targets, n_samples, generator(seed))
+    T = _prepare(a, b, require_both=False)
+    _check_targets(targets, T.classes.n_foreground, "target_counts")
+    conc, hw, cnt, _ = _sample(T, targets, n_samples, generator(seed))
     return conc, hw, cnt
 
 
@@ -256,14 +302,13 @@ def intra_mixing(a, b, *, n_particles, particles=None, particle_area_px=None, n_
     n_samples = _check_n_samples(n_samples)
     if not 0 < confidence < 1:
         raise InputError(f"confidence must lie in (0, 1), got {confidence!r}")
-    A, B, fg = as_map_pair(a, b)
-    pc = pixel_classes(A, B)
+    T = _prepare(a, b)
+    pc, s2max = T.classes, T.s2_max
     target, s2min = _bounds(pc.P, n_particles, particles, particle_area_px)
     _check_targets(target, pc.n_foreground, f"n_particles={n_particles}")
-    conc, hw, cnt, centres = _sample(A, B, _prepared(A, B, fg), [target], n_samples, generator(seed))
+    conc, hw, cnt, centres = _sample(T, [target], n_samples, generator(seed))
     conc = conc[0]
     s2 = float(np.sum((conc - pc.P) ** 2) / (n_samples - 1))
-    s2max = _s2_max(A, B, pc.P)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = schmahl_index(s2, s2max, s2min)
@@ -312,8 +357,8 @@ def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_
     Ns = np.atleast_1d(np.asarray(list(n_particles) if not np.isscalar(n_particles) else [n_particles], dtype=float))
     if Ns.size == 0:
         raise InputError("n_particles is empty; pass e.g. range(1, 101)")
-    A, B, fg = as_map_pair(a, b)
-    pc = pixel_classes(A, B)
+    T = _prepare(a, b)
+    pc, s2max = T.classes, T.s2_max
     pairs = [_bounds(pc.P, N, particles, particle_area_px) for N in Ns]
     targets = np.array([t for t, _ in pairs], dtype=np.int64)
     too_big = Ns[targets > pc.n_foreground]
@@ -324,9 +369,8 @@ def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_
             f"n_particles={too_big.min():g} needs {targets.max()} foreground pixels but the aggregate "
             f"has {pc.n_foreground}; {hint}"
         )
-    conc, _, _, _ = _sample(A, B, _prepared(A, B, fg), targets, n_samples, generator(seed))
+    conc, _, _, _ = _sample(T, targets, n_samples, generator(seed))
     s2 = np.sum((conc - pc.P) ** 2, axis=1) / (n_samples - 1)
-    s2max = _s2_max(A, B, pc.P)
     s2min = np.array([m for _, m in pairs])
     schm = [schmahl_index(float(v), s2max, float(m)) for v, m in zip(s2, s2min)]
     return pd.DataFrame({

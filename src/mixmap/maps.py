@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import DataError, InputError
 
-__all__ = ["as_map_pair", "PixelClasses", "pixel_classes", "pixel_concentration", "s2_max"]
+__all__ = ["check_map_pair", "as_map_pair", "PixelClasses", "pixel_classes", "pixel_concentration", "s2_max"]
 
 
 def _as_map(m, name: str) -> np.ndarray:
@@ -50,6 +50,21 @@ def _as_map(m, name: str) -> np.ndarray:
     return arr
 
 
+def check_map_pair(a, b, *, names=("a", "b")):
+    """Validate two element maps (2-D, equal shape, bool or finite non-negative numbers).
+
+    Returns the two arrays without copying or converting them.
+    """
+    A = _as_map(a, names[0])
+    B = _as_map(b, names[1])
+    if A.shape != B.shape:
+        raise InputError(
+            f"{names[0]} and {names[1]} must have the same shape, got {A.shape} and {B.shape}; "
+            f"crop or resample them to the same field of view"
+        )
+    return A, B
+
+
 def as_map_pair(a, b, *, names=("a", "b"), require_both: bool = True):
     """Validate two element maps and return them as float64 arrays plus the foreground mask.
 
@@ -68,13 +83,7 @@ def as_map_pair(a, b, *, names=("a", "b"), require_both: bool = True):
     a, b : ndarray of float64
     foreground : ndarray of bool
     """
-    A = _as_map(a, names[0])
-    B = _as_map(b, names[1])
-    if A.shape != B.shape:
-        raise InputError(
-            f"{names[0]} and {names[1]} must have the same shape, got {A.shape} and {B.shape}; "
-            f"crop or resample them to the same field of view"
-        )
+    A, B = check_map_pair(a, b, names=names)
     A = A.astype(np.float64, copy=False)
     B = B.astype(np.float64, copy=False)
     fg = (A > 0) | (B > 0)
