@@ -1,0 +1,243 @@
+"""mixmap.analyze: many maps, Dask schedulers and a local cluster, nothing lost, resume."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mixmap
+from mixmap.batch import _stem_of, read_results
+
+KW = dict(n_particles=10, particle_area_px=4, n_samples=40)
+
+
+def _maps(n, seed=0, shape=(48, 48)):
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        p = 0.3 + 0.4 * rng.random()
+        m = rng.random(shape) < p
+        fg = rng.random(shape) < 0.8
+        out.append((m & fg, ~m & fg))
+    return out
+
+
+def _zarr_stack(path, maps, groups=None):
+    import zarr
+
+    g = zarr.open_group(str(path), mode="w")
+    g.create_array("a", data=np.stack([m[0] for m in maps]), chunks=(1,) + maps[0][0].shape)
+    g.create_array("b", data=np.stack([m[1] for m in maps]), chunks=(1,) + maps[0][0].shape)
+    g.attrs["ids"] = [f"agg{i:02d}" for i in range(len(maps))]
+    if groups is not None:
+        g.attrs["groups"] = list(groups)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    maps = _maps(8)
+    return _zarr_stack(tmp_path_factory.mktemp("z") / "maps.zarr", maps, ["C65"] * 4 + ["KB"] * 4), maps
+
+
+@pytest.fixture(scope="module")
+def reference(store):
+    return mixmap.analyze(store[0], scheduler="synchronous", **KW)
+
+
+def test_rows_match_intra_mixing_with_positional_seeds(store, reference):
+    path, maps = store
+    t = reference
+    assert list(t.columns) == mixmap.batch.COLUMNS
+    assert list(t["id"]) == [f"agg{i:02d}" for i in range(8)]
+    assert list(t["group"]) == ["C65"] * 4 + ["KB"] * 4
+    assert (t["status"] == "ok").all() and (t["error"] == "").all()
+    seeds = np.random.SeedSequence(0).spawn(8)
+    for i in (0, 5):
+        r = mixmap.intra_mixing(*maps[i], seed=seeds[i], **KW)
+        assert t.loc[i, "s2"] == r.s2 and t.loc[i, "schmahl"] == r.schmahl and t.loc[i, "P"] == r.P
+        assert t.loc[i, "target_count"] == r.target_count
+
+
+@pytest.mark.parametrize("scheduler, workers", [("threads", 1), ("threads", 2), ("processes", 2)])
+def test_identical_across_schedulers(store, reference, scheduler, workers):
+    t = mixmap.analyze(store[0], scheduler=scheduler, workers=workers, window=3, **KW)
+    pd.testing.assert_frame_equal(t, reference)
+
+
+def test_identical_on_local_cluster(store, reference):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        t = mixmap.analyze(store[0], client=client, window=3, **KW)
+    pd.testing.assert_frame_equal(t, reference)
+
+
+def test_array_pairs_and_subgroup_layout_match(tmp_path, store, reference):
+    import zarr
+
+    path, maps = store
+    t = mixmap.analyze(maps, groups=["C65"] * 4 + ["KB"] * 4, **KW)
+    cols = ["P", "s2", "schmahl", "group", "item"]
+    pd.testing.assert_frame_equal(t[cols], reference[cols])
+    g = zarr.open_group(str(tmp_path / "sub.zarr"), mode="w")
+    for i in (2, 0, 1):
+        s = g.create_group(f"agg{i:02d}")
+        s.create_array("a", data=maps[i][0])
+        s.create_array("b", data=maps[i][1])
+        s.attrs["group"] = "C65"
+    t2 = mixmap.analyze(g, **KW)          # zarr.Group object, sorted subgroup ids
+    assert list(t2["id"]) == ["agg00", "agg01", "agg02"] and (t2["group"] == "C65").all()
+    assert np.array_equal(t2["P"], reference["P"][:3])
+
+
+def test_bad_maps_are_rows_and_batch_continues():
+    maps = _maps(6)
+    maps[1] = (np.zeros((5, 5), bool), np.ones((5, 6), bool))          # shapes differ
+    maps[2] = (np.zeros((9, 9), bool), np.ones((9, 9), bool))          # one element only
+    maps[3] = (np.zeros((9, 9), bool), np.zeros((9, 9), bool))         # empty
+    maps[4] = (np.full((9, 9), np.nan), np.ones((9, 9)))               # NaN
+    t = mixmap.analyze(maps, scheduler="threads", workers=2, **KW)
+    assert list(t["status"]) == ["ok", "invalid", "invalid", "invalid", "invalid", "ok"]
+    assert "same shape" in t.loc[1, "error"] and "only one element" in t.loc[2, "error"]
+    assert "no foreground" in t.loc[3, "error"] and "NaN" in t.loc[4, "error"]
+    assert t.loc[1:4, "P"].isna().all() and t.loc[1:4, "n_foreground"].isna().all()
+    s = mixmap.inter_mixing(t)          # failed rows are ignored by the summary
+    assert s.loc["all", "n"] == 2
+
+
+def test_unreadable_zarr_member_is_a_row(tmp_path):
+    import zarr
+
+    g = zarr.open_group(str(tmp_path / "m.zarr"), mode="w")
+    maps = _maps(2)
+    for i, (a, b) in enumerate(maps):
+        s = g.create_group(f"m{i}")
+        s.create_array("a", data=a, chunks=a.shape)
+        s.create_array("b", data=b, chunks=b.shape)
+    # corrupt one chunk on disk
+    chunk_files = [os.path.join(r, f) for r, _, fs in os.walk(tmp_path / "m.zarr" / "m1" / "a")
+                   for f in fs if f != "zarr.json"]
+    for f in chunk_files:
+        with open(f, "wb") as fh:
+            fh.write(b"garbage")
+    t = mixmap.analyze(str(tmp_path / "m.zarr"), **KW)
+    assert t.loc[0, "status"] == "ok"
+    assert t.loc[1, "status"] != "ok" and t.loc[1, "error"]
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("ext, scheduler", [("parquet", "threads"), ("csv", "synchronous"),
+                                            ("csv", "threads")])
+def test_interrupted_run_resumes_without_duplicates_or_losses(tmp_path, store, reference, ext, scheduler):
+    out = tmp_path / f"results.{ext}"
+    seen = []
+
+    def stop_after_3(rows):
+        seen.append(rows[0]["item"])
+        if len(seen) == 3:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        mixmap.analyze(store[0], out=out, scheduler=scheduler, workers=2, window=4,
+                       callback=stop_after_3, **KW)
+    partial = read_results(out)
+    assert len(partial) >= 3 and partial["source"].is_unique
+    again = []
+    t = mixmap.analyze(store[0], out=out, scheduler=scheduler, workers=2,
+                       callback=lambda rows: again.append(rows[0]["item"]), **KW)
+    assert not set(again) & set(partial["item"])                  # nothing recomputed
+    assert sorted(again + list(partial["item"])) == list(range(8))  # nothing lost
+    pd.testing.assert_frame_equal(t, reference)
+    back = read_results(out).sort_values("item").reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, reference)
+    # a third run computes nothing and returns the same table
+    none = []
+    t3 = mixmap.analyze(store[0], out=out, callback=none.append, **KW)
+    assert none == []
+    pd.testing.assert_frame_equal(t3, reference)
+
+
+def test_resume_refuses_other_parameters(tmp_path, store):
+    out = tmp_path / "r.parquet"
+    mixmap.analyze(store[0], out=out, **KW)
+    with pytest.raises(mixmap.InputError, match="n_samples"):
+        mixmap.analyze(store[0], out=out, **{**KW, "n_samples": 41})
+    foreign = tmp_path / "x.csv"
+    foreign.write_text("a,b\n1,2\n")
+    with pytest.raises(mixmap.InputError, match="not written by"):
+        mixmap.analyze(store[0], out=foreign, **KW)
+
+
+def test_progress_bar(store, capsys):
+    mixmap.analyze(store[0], progress=True, **KW)
+    assert "8/8" in capsys.readouterr().err
+
+
+def test_groups_options(store):
+    path = store[0]
+    t = mixmap.analyze(path, groups=r"a\[(\d)\]", **KW)      # regex on the source "...::a[i]"
+    assert list(t["group"]) == [str(i) for i in range(8)]
+    t = mixmap.analyze(path, groups=lambda s: "even" if s[-2] in "0246" else "odd", **KW)
+    assert list(t["group"][:2]) == ["even", "odd"]
+    t = mixmap.analyze(path, groups={f"agg{i:02d}": "g" for i in range(8)}, **KW)
+    assert (t["group"] == "g").all()
+
+
+def test_stem_definition():
+    assert _stem_of("agg01_C.png", "*_C.png") == "agg01"
+    assert _stem_of("C_agg01.png", "C_*.png") == "agg01"
+    assert _stem_of("x_7_C.tif", "x_?_C.tif") == "7"
+    assert _stem_of("m3_C.png", "m[0-9]_C.png") == "3"
+
+
+@pytest.mark.parametrize("items, kwargs, match", [
+    ([], {}, "empty"),
+    ("nothing/*_C.png", {"pair": "{stem}_Si.png"}, "matches no file"),
+    ("plain.png", {}, "single path"),
+    (["a.png", "b.png"], {}, "single paths"),
+    ("maps/C.png", {"pair": "{stem}_Si.png"}, "wildcard"),
+    ([(np.ones((4, 4)), "b.png")], {}, "mixes"),
+    ([np.ones(3)], {}, "pair"),
+    (["x_*.png"], {"channels": {"C": "green"}}, "exactly two"),
+])
+def test_bad_items(items, kwargs, match):
+    with pytest.raises(mixmap.InputError, match=match):
+        mixmap.analyze(items, **KW, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_particles": 0}, "n_particles"),
+    ({"n_samples": 1}, "n_samples"),
+    ({"particle_area_px": None}, "exactly one"),
+    ({"scheduler": "gpu"}, "scheduler"),
+    ({"workers": 0}, "workers"),
+    ({"out": "results.xlsx"}, "out"),
+    ({"groups": ["a"]}, "labels"),
+    ({"groups": "("}, "regular expression"),
+    ({"groups": "zzz"}, "matches no part"),
+    ({"label": "yes"}, "label"),
+    ({"correlation": 5}, "correlation"),
+])
+def test_bad_options(kwargs, match):
+    maps = _maps(2)
+    with pytest.raises(mixmap.InputError, match=match):
+        mixmap.analyze(maps, **{**KW, **kwargs})
+
+
+def test_bad_zarr_layout(tmp_path):
+    import zarr
+
+    g = zarr.open_group(str(tmp_path / "e.zarr"), mode="w")
+    g.create_group("x")
+    with pytest.raises(mixmap.FormatError, match="'a' and 'b'"):
+        mixmap.analyze(str(tmp_path / "e.zarr"), **KW)
+    g2 = zarr.open_group(str(tmp_path / "f.zarr"), mode="w")
+    g2.create_array("a", data=np.ones((2, 4, 4)))
+    g2.create_array("b", data=np.ones((3, 4, 4)))
+    with pytest.raises(mixmap.FormatError, match=r"\(n, y, x\)"):
+        mixmap.analyze(str(tmp_path / "f.zarr"), **KW)
