@@ -845,7 +845,7 @@ def register_correlation_model(name, func, params, bounds, *, starts=None, descr
     if len(lower) != k or len(upper) != k:
         raise InputError(f"bounds must hold {k} lower and {k} upper values (one per parameter)")
     if any(not (lo < hi) or math.isnan(lo) or math.isnan(hi) for lo, hi in zip(lower, upper)):
-        raise InputError(f"every lower bound must be < its upper bound, got {lower} and {upper}")
+        raise InputError(f"bounds: every lower bound must be < its upper bound, got {lower} and {upper}")
     if starts is None:
         start_fn = _generic_starts(lower, upper)
     elif callable(starts):
