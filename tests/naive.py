@@ -198,3 +198,33 @@ def naive_random_pair_sums(f2d, mask2d, h_max, n_pairs, max_attempts, keys, dire
                 n += 1
         S[h], N[h] = s, n
     return S, N
+
+
+# --- src/mixmap/precursors.py (projection of spot compositions on the precursor segment) --------
+def naive_precursor_fractions(S, a, b, units_a, units_b):
+    """One bounded least-squares solve per spot: min_c |s - (c a + (1 - c) b)|², 0 <= c <= 1.
+
+    ``S`` rows are raw spot fractions (renormalised here), ``a``/``b`` the normalised precursor
+    compositions, ``units_*`` detected atoms (or detected g/mol) per formula unit. Returns
+    ``(c, residual, x)`` like ``mixmap.precursors._project``.
+    """
+    from scipy.optimize import lsq_linear
+
+    S = np.asarray(S, dtype=np.float64)
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    n = len(S)
+    c = np.empty(n)
+    res = np.empty(n)
+    x = np.empty(n)
+    A = (a - b)[:, None]
+    for i in range(n):
+        s = S[i] / S[i].sum()
+        sol = lsq_linear(A, s - b, bounds=(0.0, 1.0))
+        ci = float(sol.x[0])
+        c[i] = ci
+        res[i] = np.linalg.norm(s - (b + ci * (a - b)))
+        na = ci / units_a
+        nb = (1.0 - ci) / units_b
+        x[i] = na / (na + nb)
+    return c, res, x
