@@ -43,6 +43,7 @@ _API = {
     "read_spot_table": "precursors",
     "parse_formula": "precursors",
     "precursor_fractions": "precursors",
+    "precursor_map": "precursors",
     "kanaya_okayama_range": "generation",
     "xray_generation_depth": "generation",
     # subpackages
