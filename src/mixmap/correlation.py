@@ -30,7 +30,7 @@ import numpy as np
 
 from ._random import generator, kernel_keys
 from .errors import DataError, InputError
-from .maps import as_map_pair, pixel_concentration, s2_max as _s2_max
+from .maps import check_map_pair
 
 __all__ = [
     "CorrelationResult",
@@ -52,9 +52,9 @@ __all__ = [
 #: default working-memory budget of the FFT method (bytes)
 DEFAULT_MEMORY_BUDGET = 1 << 30
 #: bytes of working memory per pixel of the padded FFT frame (untiled autocorrelation; measured)
-_BYTES_PER_PX_AUTO = 32
+_BYTES_PER_PX_AUTO = 24
 #: bytes per pixel of a tile frame (cross-correlation of a tile with its overlap; measured)
-_BYTES_PER_PX_TILE = 56
+_BYTES_PER_PX_TILE = 48
 #: default tolerance of ``direction=`` (degrees)
 DEFAULT_DIRECTION_TOLERANCE = 22.5
 
@@ -364,44 +364,39 @@ def _auto_window(f: np.ndarray, h: int) -> np.ndarray:
     return _window(c, h)
 
 
-def _tile_windows(fe: np.ndarray, me: np.ndarray, h: int):
-    """Windows of one tile: pairs (i, i + d) with i in the tile core and i + d anywhere.
+def _tile_windows(f: np.ndarray, m: np.ndarray, r0: int, r1: int, c0: int, c1: int, h: int):
+    """Windows of one tile: the ordered pairs (i, i + d) with i in the tile core ``[r0:r1, c0:c1]``.
 
-    ``fe``/``me`` are the tile extended by ``h`` on every side (zeros beyond the map). The core is
-    correlated with the extended tile: ``sum_{i in core} f_i f_{i+d}``; the frame needs no padding
-    beyond the extended size because ``i + d`` stays inside it for ``|d| <= h``.
+    The core is cross-correlated with the core extended by ``h`` on every side (clipped to the map,
+    zeros beyond), ``c[d] = sum_{i in core} f_i f_{i+d}``, for ``|dy|, |dx| <= h``. Both transforms use
+    views of the map (scipy pads internally). With the core and the extension both placed at the
+    origin of a frame of length ``L >= core + 2h``, lag ``d`` sits at ``(d + h - t) mod L`` where ``t``
+    is the number of rows (columns) the extension lost to the map edge at its start: indices that
+    wrap around land in the frame's zero padding, so no pair is lost or counted twice.
     """
     from scipy.fft import irfft2, rfft2
 
-    nz = me[h:me.shape[0] - h, h:me.shape[1] - h]
-    if not nz.any():
+    if not m[r0:r1, c0:c1].any():
         z = np.zeros((h + 1, 2 * h + 1))
         return z, z.copy()
-    s = (_frame(fe.shape[0] - h, h), _frame(fe.shape[1] - h, h))
+    H, W = f.shape
+    e0, e1, g0, g1 = max(r0 - h, 0), min(r1 + h, H), max(c0 - h, 0), min(c1 + h, W)
+    ty, tx = e0 - (r0 - h), g0 - (c0 - h)
+    s = (_frame(r1 - r0 + h, h), _frame(c1 - c0 + h, h))
+    rows = (np.arange(0, h + 1) + h - ty) % s[0]
+    cols = (np.arange(-h, h + 1) + h - tx) % s[1]
     out = []
-    for e in (fe, me):
-        core = np.zeros(e.shape, dtype=np.float64)
-        core[h:e.shape[0] - h, h:e.shape[1] - h] = e[h:e.shape[0] - h, h:e.shape[1] - h]
-        A = rfft2(core, s=s)
-        del core
-        B = rfft2(np.asarray(e, dtype=np.float64), s=s)
+    for arr in (f, m):
+        A = rfft2(arr[r0:r1, c0:c1], s=s)
+        B = rfft2(arr[e0:e1, g0:g1], s=s)
         np.conjugate(A, out=A)
         A *= B
         del B
         c = irfft2(A, s=s, overwrite_x=True)
         del A
-        out.append(_window(c, h))
+        out.append(c[np.ix_(rows, cols)])
         del c
-    return out[0], out[1]
-
-
-def _sum_windows(parts):
-    wf = np.zeros_like(parts[0][0])
-    wm = np.zeros_like(parts[0][1])
-    for pf, pm in parts:
-        wf += pf
-        wm += np.rint(pm)  # each tile's pair counts are integers; round before summing
-    return wf, wm
+    return out[0], np.rint(out[1])
 
 
 def _tile_size(h: int, budget: int) -> int:
@@ -422,20 +417,63 @@ def _windows(f: np.ndarray, m: np.ndarray, h: int, memory_budget: int):
             f"memory_budget={memory_budget} bytes is too small for h_max={h}: a tile with its overlap "
             f"of h_max needs at least {need} bytes; raise memory_budget or lower h_max"
         )
-    import dask
     import dask.array as da
 
-    depth = {0: h, 1: h}
-    bound = {0: 0, 1: 0}
-    fo = da.overlap.overlap(da.from_array(f, chunks=(c, c)), depth=depth, boundary=bound)
-    mo = da.overlap.overlap(da.from_array(m, chunks=(c, c)), depth=depth, boundary=bound)
-    fb = fo.to_delayed().ravel()
-    mb = mo.to_delayed().ravel()
-    parts = [dask.delayed(_tile_windows)(x, y, h) for x, y in zip(fb, mb)]
-    total = dask.delayed(_sum_windows)(parts)
+    # the tiles are the chunks of a Dask array over the map; each block task reads its core and an
+    # overlap of h_max around it and returns the two windows, which Dask sums
+    grid = da.from_array(m, chunks=(c, c), name=False)
+
+    def block(blk, block_info=None):
+        (r0, r1), (c0, c1) = block_info[0]["array-location"]
+        wf, wm = _tile_windows(f, m, r0, r1, c0, c1, h)
+        return np.stack([wf, wm])[None, None]
+
+    parts = grid.map_blocks(block, new_axis=[2, 3, 4], chunks=(1, 1, 2, h + 1, 2 * h + 1), dtype=np.float64,
+                            meta=np.empty((0, 0, 0, 0, 0)))
     # tiles run one after the other so that the working memory stays within the budget
-    wf, wm = total.compute(scheduler="synchronous")
-    return wf, wm.astype(np.int64), len(parts)
+    total = parts.sum(axis=(0, 1)).compute(scheduler="synchronous")
+    n_tiles = len(grid.chunks[0]) * len(grid.chunks[1])
+    return total[0], np.rint(total[1]).astype(np.int64), n_tiles
+
+
+def _centred_field(A, B):
+    """Centred concentration field ``f = (x - P) * mask``, mask, P, s2_max (Eq. 4) and n_foreground.
+
+    Same definitions as :func:`mixmap.maps.pixel_concentration` and :func:`mixmap.maps.s2_max`
+    (``x = A / (A + B)``, 1 / 0 / 0.5 for bool maps; ``s2_max`` = foreground mean of ``(x - P)^2``),
+    computed with one float64 map of working memory so that large maps stay within budget.
+    """
+    if A.dtype == bool and B.dtype == bool:
+        fg = A | B
+        sa, sb = float(np.count_nonzero(A)), float(np.count_nonzero(B))
+    else:
+        fg = (A > 0) | (B > 0)
+        sa, sb = float(A.sum(dtype=np.float64)), float(B.sum(dtype=np.float64))
+    n_fg = int(np.count_nonzero(fg))
+    if n_fg == 0:
+        raise DataError("a and b have no foreground pixel (both are zero everywhere); check the segmentation threshold")
+    if sa == 0 or sb == 0:
+        missing = "a" if sa == 0 else "b"
+        raise DataError(
+            f"{missing} is empty: only one element is present (P = {1.0 if sb == 0 else 0.0}), so the "
+            f"unmixed variance s2_max and R(h) are undefined; analyse aggregates that contain both elements"
+        )
+    P = sa / (sa + sb)
+    if A.dtype == bool and B.dtype == bool:
+        f = A.astype(np.float64)  # x = (A - B + 1) / 2 on the foreground: 1, 0 or 0.5
+        f -= B
+        f *= 0.5
+        f += 0.5 - P
+    else:
+        f = A.astype(np.float64)
+        tot = f + B
+        np.divide(f, tot, out=f, where=fg)
+        del tot
+        f -= P
+    f[~fg] = 0.0
+    flat = f.ravel()
+    s2max = float(np.dot(flat, flat)) / n_fg
+    return f, fg, P, s2max, n_fg
 
 
 # --------------------------------------------------------------------------------------------------
@@ -502,11 +540,12 @@ def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=No
     >>> round(float(r.R[1]), 3), int(r.n_pairs[0])
     (0.962, 1600)
     """
-    A, B, fg = as_map_pair(a, b)
+    A, B = check_map_pair(a, b)
     if method not in ("fft", "pairs"):
         raise InputError(f"method must be 'fft' (exact) or 'pairs' (sampled), got {method!r}")
     pixel_size = _check_pixel_size(pixel_size)
-    h_max = _default_h_max(fg) if h_max is None else _check_int(h_max, "h_max", 1)
+    if h_max is not None:
+        h_max = _check_int(h_max, "h_max", 1)
     dirn = _check_direction(direction)
     if method == "fft":
         if n_pairs is not None or max_attempts is not None:
@@ -518,27 +557,20 @@ def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=No
         n_pairs = 10000 if n_pairs is None else _check_int(n_pairs, "n_pairs", 2)
         max_attempts = 100 * n_pairs if max_attempts is None else _check_int(max_attempts, "max_attempts", n_pairs)
 
-    sa, sb = float(A.sum()), float(B.sum())
-    P = sa / (sa + sb)
-    s2max = _s2_max(A, B, P)
+    f, fg, P, s2max, n_fg = _centred_field(A, B)
+    del A, B
     if not s2max > 0:
         raise DataError(
             "s2_max = 0: every foreground pixel has the concentration P (e.g. identical maps), so R(h) "
             "= C(h)/s2_max (Eq. 8) is undefined"
         )
-    x, fg = pixel_concentration(A, B)
-    del A, B
-    n_fg = int(np.count_nonzero(fg))
-    f = x
-    f -= P
-    f[~fg] = 0.0
+    if h_max is None:
+        h_max = _default_h_max(fg)
     radial, pairs = _kernels()
     use_dir = dirn is not None
     theta, tol = dirn if use_dir else (0.0, 90.0)
     if method == "fft":
-        m = fg.astype(np.float64)
-        wf, wm, tiles = _windows(f, m, h_max, budget)
-        del m
+        wf, wm, tiles = _windows(f, fg, h_max, budget)
         S, N = radial.radial_pair_sums(wf, wm, h_max, use_dir, theta, tol)
     else:
         keys = kernel_keys(generator(seed), h_max + 1)
