@@ -252,7 +252,7 @@ def read_image(path, *, name: str = "path") -> np.ndarray:
         else:
             import imageio.v3 as iio
 
-            arr = iio.imread(p)
+            arr = iio.imread(p, plugin="pillow")
     except Exception as exc:  # noqa: BLE001 - every reader failure means "not a readable image"
         raise FormatError(
             f"{name}: cannot read '{p}' as {suffix[1:].upper()}: {type(exc).__name__}: {exc}; "
