@@ -63,7 +63,7 @@ def line_table():
     """All tabulated lines as a :class:`pandas.DataFrame` (one row per line, energies in keV)."""
     import pandas as pd
 
-    return pd.DataFrame([x.to_dict() for x in _table().values()])
+    return pd.DataFrame([x.to_dict() for x in _table().values()]).rename(columns={"energy": "energy_keV"})
 
 
 def _lookup(name) -> XrayLine:
