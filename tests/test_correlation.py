@@ -405,3 +405,89 @@ def test_bad_inputs(rng):
     # the inputs were not modified
     np.testing.assert_array_equal(a, a0)
     np.testing.assert_array_equal(b, b0)
+
+
+# ------------------------------------------------------------------------------------------ figure, CLI
+def _groups(rng):
+    out = {}
+    for name, shape, px in (("KB", (36, 40), 2.0), ("C65", (30, 30), 1.5)):
+        out[name] = [mixmap.correlation(*blob_maps(rng, shape, p_fg=0.95), h_max=12, pixel_size=px) for _ in range(2)]
+    return out
+
+
+def test_plot_correlation(tmp_path, rng):
+    groups = _groups(rng)
+    path = tmp_path / "fig7.png"
+    fig = mixmap.plot.correlation(groups, path=path)
+    assert path.stat().st_size > 10_000
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "distance h (nm)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("KB (n = 2)") for t in labels) and sum("fit sinc-exp" in t for t in labels) == 2
+    means = {k: mixmap.mean_correlation(v) for k, v in groups.items()}
+    fits = {"KB": mixmap.fit_correlation(means["KB"], model="exp")}
+    fig2 = mixmap.plot.correlation(means, fits=fits)
+    labels2 = [t.get_text() for t in fig2.axes[0].get_legend().get_texts()]
+    assert sum("fit exp" in t for t in labels2) == 1
+    with pytest.raises(InputError, match="group"):
+        mixmap.plot.correlation({"x": 3})
+    with pytest.raises(InputError, match="CorrelationFit"):
+        mixmap.plot.correlation(means, fits={"KB": 1.0})
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_cli_correlate(tmp_path, rng, capsys):
+    from mixmap.cli import main
+
+    paths = []
+    for i in range(2):
+        a, b = blob_maps(rng, (30, 34), p_fg=0.95)
+        np.save(tmp_path / f"a{i}.npy", a)
+        np.save(tmp_path / f"b{i}.npy", b)
+        paths += [str(tmp_path / f"a{i}.npy"), str(tmp_path / f"b{i}.npy")]
+    out = tmp_path / "res" / "corr.csv"
+    rc = main(["correlate", *paths, "--pixel-size", "2", "--h-max", "10", "--smooth", "1", "--out", str(out)])
+    assert rc == 0
+    import pandas as pd
+
+    df = pd.read_csv(out)
+    assert len(df) == 22 and {"group", "h", "h_nm", "R", "n_pairs", "R_smooth"} <= set(df.columns)
+    a0, b0 = np.load(paths[0]), np.load(paths[1])
+    np.testing.assert_allclose(df.R[:11], mixmap.correlation(a0, b0, h_max=10).R)
+    assert (tmp_path / "res" / "corr_mean.csv").exists() and (tmp_path / "res" / "corr.png").exists()
+    text = capsys.readouterr().out
+    assert "integral scale" in text and "fit sinc-exp" in text
+    # a list file with groups, the sampled method, JSON output
+    (tmp_path / "list.csv").write_text("a,b,group\na0.npy,b0.npy,G1\na1.npy,b1.npy,G2\n")
+    rc = main(["correlate", "--list", str(tmp_path / "list.csv"), "--method", "pairs", "--n-pairs", "300",
+               "--h-max", "6", "--model", "exp", "--json", "--out", str(tmp_path / "j.csv")])
+    assert rc == 0
+    import json
+
+    text = capsys.readouterr().out
+    summary = json.loads(text[: text.rindex("}") + 1])
+    assert [g["group"] for g in summary["groups"]] == ["G1", "G2"] and summary["groups"][0]["model"] == "exp"
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["x.npy"], "pairs"),
+    ([], "no maps"),
+    (["A", "B", "--model", "bessel"], "unknown"),
+    (["A", "B", "--n-pairs", "10"], "--method pairs"),
+    (["A", "B", "--direction", "a:b"], "direction"),
+    (["A", "B", "--memory-budget", "0"], "memory-budget"),
+    (["A", "B", "--h-max", "0"], "h_max"),
+])
+def test_cli_bad_input(tmp_path, rng, capsys, argv, msg):
+    from mixmap.cli import main
+
+    a, b = blob_maps(rng)
+    np.save(tmp_path / "A.npy", a)
+    np.save(tmp_path / "B.npy", b)
+    argv = [str(tmp_path / f"{v}.npy") if v in ("A", "B") else v for v in argv]
+    rc = main(["correlate", *argv, "--out", str(tmp_path / "o.csv")])
+    assert rc == 2
+    assert msg in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()

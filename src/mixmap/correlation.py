@@ -1083,8 +1083,8 @@ def scale_of_segregation(result) -> ScaleOfSegregation:
     Parameters
     ----------
     result : CorrelationResult, SmoothedCorrelation or MeanCorrelation
-        Raw R is integrated on its integer grid up to the first undefined value (n_h <= 1); a
-        smoothed curve on a 0.1 px grid; a mean curve on its own grid.
+        Raw R is integrated on its integer grid, skipping undefined values (n_h <= 1); a smoothed
+        curve on a 0.1 px grid; a mean curve on its own grid.
 
     Returns
     -------
@@ -1111,9 +1111,8 @@ def scale_of_segregation(result) -> ScaleOfSegregation:
             "result must be a CorrelationResult, SmoothedCorrelation or MeanCorrelation, got "
             f"{type(result).__name__}"
         )
-    bad = np.flatnonzero(~np.isfinite(R))
-    if bad.size:
-        h, R = h[:bad[0]], R[:bad[0]]
+    ok = np.isfinite(R)  # undefined distances (n_h <= 1, e.g. empty bins along a direction) are skipped
+    h, R = h[ok], R[ok]
     if h.size < 2:
         raise DataError("R(h) is defined at fewer than two distances; increase h_max")
     h0, k0 = _first_crossing(h, R, 0.0)
