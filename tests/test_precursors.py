@@ -296,7 +296,7 @@ def test_all_spots_rejected_is_a_clear_error(tmp_path, rng):
     p = tmp_path / "Data.csv"
     write_autoemx_csv(p, rng)
     t = mixmap.read_spot_table(p)
-    with pytest.raises(DataError, match=r"no spot left .*quant_flag not in \[7\]: 58; missing composition: 2"):
+    with pytest.raises(DataError, match=r"no spot left .*missing composition: 2; quant_flag not in \[7\]: 58"):
         mixmap.precursor_fractions(t, "Al2O3", "MgO", accepted_flags=[7])
 
 
@@ -477,3 +477,27 @@ def test_cli(tmp_path, rng, capsys):
     rc = main(["precursors", str(tmp_path / "milled" / "Data.csv"), "--a", "Al2O3", "--b", "MgO",
                "--json", "--boot", "0"])
     assert rc == 0 and '"n_spots": 58' in capsys.readouterr().out
+
+
+def test_kernel_status_codes_match_numpy_conditions(rng):
+    from mixmap.precursors import _project_status
+
+    seg = _segment("Al2O3", "MgO", ["O", "Mg", "Al", "Si"], "atomic", ("H", "He", "Li"))
+    S = rng.uniform(0, 1, (400, 4))
+    S[rng.random(400) < 0.1, 1] = np.nan
+    S[rng.random(400) < 0.1, 2] = -0.01
+    S[rng.random(400) < 0.1, :3] = 0.0  # only Si: no precursor element
+    S[rng.random(400) < 0.05] = 0.0  # no signal at all
+    c, res, x, status = _project_status(S, seg)
+    nonfinite = ~np.isfinite(S).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        negative = ~nonfinite & (S < 0).any(axis=1)
+        empty = ~nonfinite & ~negative & ~(S.sum(axis=1) > 0)
+        noprec = ~nonfinite & ~negative & ~empty & ~(S[:, :3].sum(axis=1) > 0)
+    expected = np.select([nonfinite, negative, empty, noprec], [1, 2, 3, 4], 0)
+    np.testing.assert_array_equal(status, expected)
+    ok = status == 0
+    assert np.isnan(x[~ok]).all() and np.isfinite(x[ok]).all()
+    c0, res0, x0 = naive_precursor_fractions(S[ok], seg.a, seg.b, seg.units_a, seg.units_b)
+    np.testing.assert_allclose(x[ok], x0, atol=1e-9)
+    np.testing.assert_allclose(res[ok], res0, atol=1e-9)

@@ -300,14 +300,39 @@ def _element_columns(columns) -> dict[str, dict[str, str]]:
     return found
 
 
-def _normalise_table(df, *, bare: str = "atomic", sample=None):
-    """Bring a spot DataFrame to mixmap's normalised layout (see :func:`read_spot_table`)."""
+@dataclass(frozen=True)
+class _Parsed:
+    """Columns of a spot table as arrays: metadata, elements (by Z) and one or both bases."""
+
+    meta: dict
+    elements: list
+    at: np.ndarray | None
+    w: np.ndarray | None
+
+    def basis(self, which: str) -> np.ndarray:
+        """Element fractions in ``"atomic"`` or ``"mass"`` basis, converting if needed (the
+        converted basis is normalised to 100 %)."""
+        els = _elements()
+        weights = np.array([els[e].atomic_weight for e in self.elements])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if which == "atomic":
+                if self.at is not None:
+                    return self.at
+                m = self.w / weights
+            else:
+                if self.w is not None:
+                    return self.w
+                m = self.at * weights
+            return 100.0 * m / m.sum(axis=1, keepdims=True)
+
+
+def _parse_table(df, *, bare: str = "atomic", sample=None) -> _Parsed:
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
         raise InputError(
-            f"table must be a pandas DataFrame (or use mixmap.read_spot_table(path)), got "
-            f"{type(df).__name__}"
+            f"table must be a pandas DataFrame (read files with mixmap.read_spot_table(path)), "
+            f"got {type(df).__name__}"
         )
     if bare not in ("atomic", "mass"):
         raise InputError(f"bare must be 'atomic' or 'mass', got {bare!r}")
@@ -332,16 +357,20 @@ def _normalise_table(df, *, bare: str = "atomic", sample=None):
     order = sorted(set(at_cols) | set(w_cols), key=lambda e: els[e].Z)
 
     def numeric(col):
-        v = pd.to_numeric(df[col], errors="coerce")
-        bad = v.isna() & df[col].notna() & (df[col].astype(str).str.strip() != "")
-        if bad.any():
-            raise FormatError(
-                f"column {col!r} has non-numeric values, e.g. {df[col][bad].iloc[0]!r} in row "
-                f"{int(np.flatnonzero(bad.to_numpy())[0])}; fix or delete those cells"
-            )
-        return v.to_numpy(dtype=np.float64)
+        raw = df[col]
+        if pd.api.types.is_numeric_dtype(raw.dtype):
+            return raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        cand = np.flatnonzero(np.isnan(v) & raw.notna().to_numpy())
+        for i in cand:  # only the cells that failed to convert are inspected
+            if str(raw.iloc[i]).strip() != "":
+                raise FormatError(
+                    f"column {col!r} has non-numeric values, e.g. {raw.iloc[i]!r} in row {i}; "
+                    f"fix or delete those cells"
+                )
+        return v
 
-    out = {}
+    meta = {}
     lower = {str(c).strip().lower(): c for c in df.columns}
     element_source = set(at_cols.values()) | set(w_cols.values())
     for key in _META_ORDER:
@@ -349,39 +378,43 @@ def _normalise_table(df, *, bare: str = "atomic", sample=None):
             col = lower.get(alias)
             if col is not None and col not in element_source:
                 if key in ("quant_flag", "analytical_error", "spot_x", "spot_y"):
-                    out[key] = numeric(col)
+                    meta[key] = numeric(col)
                 else:
-                    out[key] = df[col].to_numpy()
+                    meta[key] = df[col].to_numpy()
                 break
-    if "spot" not in out:
-        out["spot"] = np.arange(len(df))
+    if "spot" not in meta:
+        meta["spot"] = np.arange(len(df))
     if sample is not None:
-        if "sample" in out:
+        if "sample" in meta:
             raise InputError(
                 f"the table already has a sample column; sample={sample!r} would overwrite it"
             )
-        out["sample"] = np.full(len(df), sample, dtype=object)
-    weights = np.array([els[e].atomic_weight for e in order])
-    at = np.column_stack([numeric(at_cols[e]) for e in order]) if at_cols else None
-    w = np.column_stack([numeric(w_cols[e]) for e in order]) if w_cols else None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if at is None:
-            m = w / weights
-            at = 100.0 * m / m.sum(axis=1, keepdims=True)
-        if w is None:
-            m = at * weights
-            w = 100.0 * m / m.sum(axis=1, keepdims=True)
-    for j, e in enumerate(order):
+        meta["sample"] = np.full(len(df), sample, dtype=object)
+    meta = {k: meta[k] for k in _META_ORDER if k in meta}
+
+    def stack(cols):
+        if not cols:
+            return None
+        out = np.empty((len(df), len(order)))
+        for j, e in enumerate(order):
+            out[:, j] = numeric(cols[e])
+        return out
+
+    return _Parsed(meta, order, stack(at_cols), stack(w_cols))
+
+
+def _normalise_table(df, *, bare: str = "atomic", sample=None):
+    """Bring a spot DataFrame to mixmap's normalised layout (see :func:`read_spot_table`)."""
+    import pandas as pd
+
+    parsed = _parse_table(df, bare=bare, sample=sample)
+    out = dict(parsed.meta)
+    at, w = parsed.basis("atomic"), parsed.basis("mass")
+    for j, e in enumerate(parsed.elements):
         out[f"{e}_at%"] = at[:, j]
-    for j, e in enumerate(order):
+    for j, e in enumerate(parsed.elements):
         out[f"{e}_w%"] = w[:, j]
-    result = pd.DataFrame(out, index=df.index)
-    result.attrs["elements"] = order
-    return result
-
-
-def _table_elements(table) -> list[str]:
-    return [c[:-4] for c in table.columns if isinstance(c, str) and c.endswith("_at%")]
+    return pd.DataFrame(out, index=df.index)
 
 
 def read_spot_table(path, *, sample=None, bare: str = "atomic"):
@@ -516,28 +549,33 @@ def _segment(precursor_a, precursor_b, available, basis, excluded) -> _Segment:
                     units[0], units[1], max(allow), own)
 
 
-def _project(S: np.ndarray, seg: _Segment):
-    """Closest point on the segment [b, a] to each row of ``S`` (rows already summing to 1).
+def _project_status(S: np.ndarray, seg: _Segment):
+    """Run the projection kernel (:mod:`mixmap.kernels.precursors`) on raw spot rows.
 
-    ``c`` is computed from the rows renormalised over the precursors' elements; the residual uses
-    the full rows. Rows without any precursor element give NaN. Returns ``(c, residual, x)`` as in
-    the module docstring; vectorised over rows.
+    Returns ``(c, residual, x, status)``; status 0 ok, 1 non-finite, 2 negative, 3 no signal,
+    4 no precursor element (then c, residual, x are NaN).
     """
-    d = seg.a - seg.b
-    if seg.own.all():
-        Sp, ap, bp = S, seg.a, seg.b
-    else:
-        Sp = S[:, seg.own]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            Sp = Sp / Sp.sum(axis=1, keepdims=True)
-        ap, bp = seg.a[seg.own], seg.b[seg.own]
-    dp = ap - bp
-    c = np.clip((Sp - bp) @ dp / float(dp @ dp), 0.0, 1.0)
-    R = (S - seg.b) - c[:, None] * d
-    residual = np.sqrt(np.einsum("ij,ij->i", R, R))
-    pa = c / seg.units_a
-    x = pa / (pa + (1.0 - c) / seg.units_b)
-    return c, residual, x
+    from .kernels.precursors import project_spots
+
+    S = np.ascontiguousarray(S, dtype=np.float64)
+    n = len(S)
+    c = np.empty(n)
+    res = np.empty(n)
+    x = np.empty(n)
+    status = np.empty(n, dtype=np.int8)
+    project_spots(S, seg.a, seg.b, seg.own, float(seg.units_a), float(seg.units_b), c, res, x,
+                  status)
+    return c, res, x, status
+
+
+def _project(S: np.ndarray, seg: _Segment):
+    """Closest point on the segment [b, a] to each row of ``S`` (module docstring, step 2-3).
+
+    ``c`` comes from the rows renormalised over the precursors' elements, the residual from the
+    rows renormalised over all elements. Returns ``(c, residual, x)``, NaN for unusable rows.
+    """
+    c, res, x, _ = _project_status(S, seg)
+    return c, res, x
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -606,7 +644,7 @@ class PrecursorResult:
         mean / (1 - mean): formula units of A per formula unit of B.
     n_spots, n_rejected : int
     rejected : pandas.DataFrame
-        Rejected spots with columns ``spot``, ``reason`` (and ``sample``).
+        Rejected spots with columns ``spot``, (the ``by`` column), ``reason`` (categorical).
     generation_size_um : float or None
         Kanaya-Okayama range used for the generation-volume check, when known.
     sample : object
@@ -857,9 +895,9 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
             f"{type(table).__name__}"
         )
     excluded = _check_excluded(exclude_elements)
-    norm = _normalise_table(table) if not table.attrs.get("elements") else table
-    available = _table_elements(norm)
-    seg = _segment(precursor_a, precursor_b, available, basis, excluded)
+    parsed = _parse_table(table)
+    seg = _segment(precursor_a, precursor_b, parsed.elements, basis, excluded)
+    meta = parsed.meta
     if not 0.0 < float(confidence) < 1.0:
         raise InputError(f"confidence must be between 0 and 1, e.g. 0.95, got {confidence}")
     if int(n_boot) < 0:
@@ -872,65 +910,72 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
     if spacing is not None and gen is not None:
         _warn_scale(spacing, gen, "the spot spacing")
 
-    suffix = "_at%" if basis == "atomic" else "_w%"
-    S = np.column_stack([norm[el + suffix].to_numpy(dtype=np.float64) for el in seg.elements])
+    full = parsed.basis(basis)
+    cols = [parsed.elements.index(el) for el in seg.elements]
+    S = full if cols == list(range(full.shape[1])) else full[:, cols]
     n = len(S)
-    reason = np.full(n, "", dtype=object)
+    reasons: list[str] = []
+    code = np.full(n, -1, dtype=np.int16)  # index into reasons, -1 = accepted
 
     def reject(mask, why):
-        m = mask & (reason == "")
-        reason[m] = why
+        m = mask & (code < 0)
+        if m.any():
+            if why not in reasons:
+                reasons.append(why)
+            code[m] = reasons.index(why)
 
-    reject(~np.isfinite(S).all(axis=1), "missing composition")
+    c, res, x, status = _project_status(S, seg)
+    reject(status == 1, "missing composition")
     if accepted_flags is not None:
-        if "quant_flag" not in norm:
+        if "quant_flag" not in meta:
             raise InputError(
                 "accepted_flags needs a quant_flag column (AutoEMX 'Quant_flag'); the table has "
                 "none - pass accepted_flags=None"
             )
-        flags = np.atleast_1d(np.asarray(list(accepted_flags) if not np.isscalar(accepted_flags)
-                                         else [accepted_flags], dtype=np.float64))
-        qf = norm["quant_flag"].to_numpy(dtype=np.float64)
-        reject(~np.isin(qf, flags), f"quant_flag not in {sorted(int(f) for f in flags)}")
+        try:
+            flags = np.asarray([accepted_flags] if np.isscalar(accepted_flags)
+                               else list(accepted_flags), dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"accepted_flags must be integers such as [0, -1], got {accepted_flags!r}"
+            ) from None
+        reject(~np.isin(meta["quant_flag"], flags),
+               f"quant_flag not in {sorted(int(f) for f in flags)}")
     if max_err is not None:
-        if "analytical_error" not in norm:
+        if "analytical_error" not in meta:
             raise InputError(
                 "max_analytical_error needs an analytical_error column (AutoEMX 'An er w%'); "
                 "the table has none - pass max_analytical_error=None"
             )
-        err = norm["analytical_error"].to_numpy(dtype=np.float64)
+        err = meta["analytical_error"]
         reject(~np.isfinite(err), "no analytical error")
         with np.errstate(invalid="ignore"):
             bad = (err > max_err) | (err < -(max_err + seg.allowance))
         reject(bad, f"analytical error outside [-{max_err + seg.allowance:.3g}, {max_err:g}] wt%")
-    with np.errstate(invalid="ignore"):
-        reject((S < 0).any(axis=1), "negative element fraction")
-        total = S.sum(axis=1)
-        reject(~(total > 0), "no detected element")
-        reject(~(S[:, seg.own].sum(axis=1) > 0), "no precursor element detected")
-    ok = reason == ""
-    c = np.full(n, np.nan)
-    res = np.full(n, np.nan)
-    x = np.full(n, np.nan)
-    if ok.any():
-        c[ok], res[ok], x[ok] = _project(S[ok] / total[ok, None], seg)
+    reject(status == 2, "negative element fraction")
+    reject(status == 3, "no detected element")
+    reject(status == 4, "no precursor element detected")
+    ok = code < 0
     if max_res is not None:
         with np.errstate(invalid="ignore"):
             reject(ok & (res > max_res), f"residual > {max_res:g}")
-        ok = reason == ""
+        ok = code < 0
 
-    spot = norm["spot"].to_numpy()
+    spot = meta["spot"]
     if by is None:
-        groups = [(None, np.ones(n, dtype=bool))]
+        groups = [(None, None)]
         seeds = [seed]
     else:
-        if by not in norm:
+        if by in meta:
+            labels = meta[by]
+        elif by in table.columns:
+            labels = table[by].to_numpy()
+        else:
             raise InputError(
                 f"by={by!r} is not a column of the table; columns: "
-                f"{[c_ for c_ in norm.columns if not str(c_).endswith('%')]}"
+                f"{[c_ for c_ in table.columns if not _ELEMENT_COLUMN.match(str(c_))]}"
             )
-        labels = norm[by].to_numpy()
-        uniq = pd.unique(norm[by])
+        uniq = pd.unique(pd.Series(labels))
         groups = [(u, labels == u) for u in uniq]
         from ._random import spawn
 
@@ -940,21 +985,27 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
 
     results = {}
     for (label, gmask), s in zip(groups, seeds):
-        acc = gmask & ok
-        rej = gmask & ~ok
-        rejected = pd.DataFrame({"spot": spot[rej], "reason": reason[rej].astype(str)})
+        acc = ok if gmask is None else gmask & ok
+        rej = ~ok if gmask is None else gmask & ~ok
+        n_group = n if gmask is None else int(gmask.sum())
+        rcodes = code[rej]
+        rejected = pd.DataFrame({
+            "spot": spot[rej],
+            "reason": pd.Categorical.from_codes(rcodes, categories=reasons or ["-"]),
+        })
         if label is not None:
-            rejected.insert(1, "sample", label)
+            rejected.insert(1, by, label)
         if not acc.any():
-            counts = rejected["reason"].value_counts()
-            detail = "; ".join(f"{k}: {v}" for k, v in counts.items()) or "the table is empty"
+            counts = np.bincount(rcodes, minlength=len(reasons))
+            detail = "; ".join(f"{reasons[k]}: {counts[k]}" for k in np.flatnonzero(counts))
+            detail = detail or "the table is empty"
             where = "" if label is None else f" of {by} = {label!r}"
             raise DataError(
-                f"no spot{where} left for the analysis ({int(gmask.sum())} spots; rejected - "
+                f"no spot{where} left for the analysis ({n_group} spots; rejected - "
                 f"{detail}); relax accepted_flags / max_analytical_error / max_residual or check "
                 f"the precursors"
             )
-        xs = x[acc]
+        xs = x[acc] if not acc.all() else x
         rng = generator(s)
         ci, method = _std_ci(xs, rng, int(n_boot), float(confidence))
         mean = float(xs.mean())
@@ -966,8 +1017,8 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
             units_per_formula=(seg.units_a, seg.units_b),
             spot=spot[acc],
             x=xs,
-            c=c[acc],
-            residual=res[acc],
+            c=c[acc] if not acc.all() else c,
+            residual=res[acc] if not acc.all() else res,
             mean=mean,
             std=float(xs.std()),
             std_sample=float(xs.std(ddof=1)) if len(xs) > 1 else math.nan,
@@ -1177,7 +1228,7 @@ def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
     c = np.full(t.shape, np.nan)
     res = np.full(t.shape, np.nan)
     x = np.full(t.shape, np.nan)
-    c[fg], res[fg], x[fg] = _project(S[fg] / t[fg, None], seg)
+    c[fg], res[fg], x[fg] = _project(S[fg], seg)
     A = np.zeros(t.shape)
     B = np.zeros(t.shape)
     A[fg] = c[fg] * t[fg] / seg.units_a

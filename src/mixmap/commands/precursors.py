@@ -134,7 +134,8 @@ def run(args) -> int:
                   f"A:B = {r.molar_ratio:.3g}")
             if r.n_rejected:
                 for reason, k in r.rejected["reason"].value_counts().items():
-                    print(f"    rejected {k}: {reason}")
+                    if k:
+                        print(f"    rejected {k}: {reason}")
         if r0.generation_size_um is not None:
             print(f"X-ray generation size (Kanaya-Okayama): {r0.generation_size_um:.3g} um")
     for w in caught:
