@@ -501,3 +501,16 @@ def test_kernel_status_codes_match_numpy_conditions(rng):
     c0, res0, x0 = naive_precursor_fractions(S[ok], seg.a, seg.b, seg.units_a, seg.units_b)
     np.testing.assert_allclose(x[ok], x0, atol=1e-9)
     np.testing.assert_allclose(res[ok], res0, atol=1e-9)
+
+
+def test_same_elements_different_ratio_and_missing_labels():
+    # Fe2O3 vs FeO: same elements, different ratios -> the segment still separates them
+    x = np.array([0.0, 0.25, 1.0])
+    n = x[:, None] * np.array([2.0, 3.0]) + (1 - x[:, None]) * np.array([1.0, 1.0])
+    t = pd.DataFrame(n, columns=["Fe", "O"])
+    r = mixmap.precursor_fractions(t, "Fe2O3", "FeO", n_boot=0)
+    np.testing.assert_allclose(r.x, x, atol=1e-12)
+    t["sample"] = ["a", None, "a"]
+    with pytest.raises(InputError, match="empty in 1 row"):
+        mixmap.precursor_fractions(t, "Fe2O3", "FeO", by="sample")
+    assert mixmap.GenerationVolumeWarning is GenerationVolumeWarning

@@ -46,6 +46,7 @@ _API = {
     "precursor_map": "precursors",
     "kanaya_okayama_range": "generation",
     "xray_generation_depth": "generation",
+    "GenerationVolumeWarning": "generation",
     # subpackages
     "synthetic": "synthetic",
     "diffusion": "diffusion",

@@ -24,6 +24,10 @@ Method (per spot, vectorised over all spots)
 3. ``c`` becomes a molar fraction of formula units with the detected atoms (or detected molar
    mass) per formula unit, ``N_a`` and ``N_b``: ``x = (c/N_a) / (c/N_a + (1 - c)/N_b)``.
 
+Steps 1-3 run in one pass per spot in the Numba kernel :mod:`mixmap.kernels.precursors`
+(about 10⁷ spots per second); the straightforward per-spot bounded least-squares twin is
+``naive_precursor_fractions`` in tests/naive.py.
+
 Atomic weights come from ``mixmap/data/elements.csv`` (IUPAC/CIAAW standard atomic weights 2021,
 Prohaska et al., Pure Appl. Chem. 94, 573 (2022); see the file header).
 """
@@ -974,6 +978,12 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
             raise InputError(
                 f"by={by!r} is not a column of the table; columns: "
                 f"{[c_ for c_ in table.columns if not _ELEMENT_COLUMN.match(str(c_))]}"
+            )
+        missing = pd.isna(pd.Series(labels)).to_numpy()
+        if missing.any():
+            raise InputError(
+                f"the by={by!r} column is empty in {int(missing.sum())} row(s) (e.g. row "
+                f"{int(np.flatnonzero(missing)[0])}); fill in the sample names or drop those rows"
             )
         uniq = pd.unique(pd.Series(labels))
         groups = [(u, labels == u) for u in uniq]
