@@ -410,3 +410,34 @@ def test_composite_bad_images(tmp_path):
         mixmap.read_composite(np.full((5, 5, 3), 200.0))
     with pytest.raises(InputError, match="NaN"):
         mixmap.read_composite(np.full((5, 5, 3), np.nan))
+
+
+def test_composite_with_font_rendered_annotations(rng):
+    """Anti-aliased text drawn by Pillow, a scale bar and a grey legend box, as exports look."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    ti, w = _truth_maps(rng, (240, 320))
+    clean = _composite(ti, w)
+    im = Image.fromarray(clean)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    draw.rectangle([10, 215, 90, 220], fill=(255, 255, 255))
+    draw.text((20, 195), "50 nm", fill=(255, 255, 255), font=font)
+    draw.text((100, 90), "Ti-K / W-L", fill=(255, 255, 255), font=font)  # over the data
+    draw.rectangle([250, 0, 319, 40], fill=(40, 40, 40))
+    draw.rectangle([255, 5, 265, 15], fill=(255, 0, 0))
+    draw.text((270, 3), "Ti", fill=(255, 255, 255), font=font)
+    draw.rectangle([255, 22, 265, 32], fill=(0, 255, 0))
+    draw.text((270, 20), "W", fill=(255, 255, 255), font=font)
+    img = np.array(im)
+    touched = np.any(img != clean, axis=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        maps = mixmap.read_composite(img)
+    excluded = overlay_mask(img)
+    assert np.all(excluded[touched])
+    assert not np.any(excluded & ~ndimage.binary_dilation(touched, np.ones((3, 3), bool)))
+    keep = ~excluded
+    np.testing.assert_allclose(maps["Ti"][keep], ti[keep], atol=1e-12)
+    np.testing.assert_allclose(maps["W"][keep], w[keep], atol=1e-12)
+    assert np.all(maps["Ti"][touched] == 0) and np.all(maps["W"][touched] == 0)

@@ -494,25 +494,33 @@ def _as_rgb(image, name: str) -> np.ndarray:
 
 
 def _subset_solvers(colours: np.ndarray):
-    """Least-squares solvers for every non-empty subset of the colour columns (exact small NNLS)."""
+    """Stacked least-squares solvers for every non-empty subset of the colour columns.
+
+    Returns ``(pinv_rows, slots, projectors)``: the rows of all subset pseudo-inverses stacked (so one
+    matrix product gives every subset's coefficients), for each subset the list of
+    ``(row in pinv_rows, colour index)`` pairs, and the 3x3 orthogonal projector onto the subset's span.
+    """
     k = colours.shape[1]
-    solvers = []
+    rows, slots, projectors = [], [], []
     for mask in range(1, 2**k):
         idx = [j for j in range(k) if mask >> j & 1]
-        sub = colours[:, idx]
-        solvers.append((idx, np.linalg.pinv(sub)))
-    return solvers
+        pinv = np.linalg.pinv(colours[:, idx])
+        slots.append([(len(rows) + i, j) for i, j in enumerate(idx)])
+        rows.extend(pinv)
+        projectors.append(colours[:, idx] @ pinv)
+    return np.array(rows), slots, projectors
 
 
-def unmix(rgb: np.ndarray, colours: np.ndarray, *, chunk: int = 1 << 20) -> tuple[np.ndarray, np.ndarray]:
+def unmix(rgb: np.ndarray, colours: np.ndarray, *, chunk: int = 1 << 12) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel non-negative least squares: ``rgb ≈ Σ_k c_k colour_k`` with ``c_k >= 0``.
 
     With at most three linearly independent colours the exact NNLS optimum is found by enumerating
     the active sets: for every subset of colours the unconstrained least-squares coefficients are
-    computed (one matrix product for all pixels); among the subsets whose coefficients are all
-    non-negative, the one with the smallest residual is the NNLS solution (the optimum is the
-    unconstrained solution on its own support). This equals :func:`scipy.optimize.nnls` pixel by
-    pixel but runs as a few vectorised products instead of one call per pixel.
+    computed (one matrix product for all pixels and subsets); among the subsets whose coefficients
+    are all non-negative, the one with the smallest residual is the NNLS solution (the optimum is
+    the unconstrained solution on its own support; the empty subset, c = 0, is always feasible).
+    This equals :func:`scipy.optimize.nnls` pixel by pixel but runs as a few vectorised operations
+    instead of one call per pixel.
 
     Parameters
     ----------
@@ -533,25 +541,35 @@ def unmix(rgb: np.ndarray, colours: np.ndarray, *, chunk: int = 1 << 20) -> tupl
     shape = rgb.shape[:-1]
     flat = rgb.reshape(-1, 3)
     k = colours.shape[1]
+    pinv_rows, slots, _ = _subset_solvers(colours)
     coef = np.zeros((flat.shape[0], k))
     resid = np.zeros(flat.shape[0])
-    solvers = _subset_solvers(colours)
+
+    def times(x, m):  # x @ m.T by broadcasting over the short inner axis (BLAS is slow on such shapes)
+        return sum(x[:, i : i + 1] * m[:, i] for i in range(x.shape[1]))
+
     for start in range(0, flat.shape[0], chunk):
-        x = flat[start : start + chunk]
-        best_c = np.zeros((x.shape[0], k))
-        best_r = np.einsum("ij,ij->i", x, x)  # empty support: c = 0
-        for idx, pinv in solvers:
-            c = x @ pinv.T
-            r = x - c @ colours[:, idx].T
-            r2 = np.einsum("ij,ij->i", r, r)
-            better = np.all(c >= -1e-12, axis=1) & (r2 < best_r - 1e-15)
-            if better.any():
-                best_r[better] = r2[better]
-                full = np.zeros((int(better.sum()), k))
-                full[:, idx] = np.maximum(c[better], 0.0)
-                best_c[better] = full
-        coef[start : start + chunk] = best_c
-        resid[start : start + chunk] = np.sqrt(np.maximum(best_r, 0.0))
+        x = np.asarray(flat[start : start + chunk], dtype=np.float64)
+        n = x.shape[0]
+        c_all = times(x, pinv_rows)  # (n, rows): every subset's least-squares coefficients
+        g = times(x, colours.T)  # (n, k): colour_k . x
+        norm2 = (x * x).sum(axis=1)
+        r2 = np.empty((n, len(slots) + 1))
+        r2[:, 0] = norm2  # empty support
+        for s, sl in enumerate(slots, start=1):
+            # a least-squares residual is orthogonal to the fit: |x - Cc|^2 = |x|^2 - c.(C^T x)
+            fit = sum(c_all[:, row] * g[:, j] for row, j in sl)
+            feasible = np.logical_and.reduce([c_all[:, row] >= -1e-12 for row, _ in sl])
+            r2[:, s] = np.where(feasible, norm2 - fit, np.inf)
+        best = np.argmin(r2, axis=1)  # the NNLS solution is unique for independent colours
+        out = np.zeros((n, k))
+        for s, sl in enumerate(slots, start=1):
+            hit = best == s
+            for row, j in sl:
+                out[:, j] = np.where(hit, np.maximum(c_all[:, row], 0.0), out[:, j])
+        coef[start : start + n] = out
+        r = x - times(out, colours)  # exact residual of the chosen fit (no cancellation)
+        resid[start : start + n] = np.sqrt((r * r).sum(axis=1))
     return coef.reshape(*shape, k), resid.reshape(shape)
 
 
