@@ -159,7 +159,7 @@ def attach(pos, radii, g0, g1, c1, df, kf, neck, n_dirs, key, ctr):
     return ctr
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def grow(radii, starts, df, kf, neck, n_dirs, key):
     """Centres (n, 3) of an aggregate of spheres ``radii`` (n,) built from groups.
 
@@ -184,7 +184,7 @@ def grow(radii, starts, df, kf, neck, n_dirs, key):
     return pos
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def decorate(pos, radii, n_backbone, neck, max_tries, key, ctr):
     """Place spheres ``n_backbone..n-1`` each touching a random backbone sphere, without overlap.
 

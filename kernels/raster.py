@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def thickness(xc, yc, r, material, n_materials, H, W):
     """Projected thickness maps (n_materials, H, W) in pixel units of spheres in pixel units.
 

@@ -338,9 +338,16 @@ def _truth(pos, radii, material, group, neck, label, p, densities):
 
 def _rg(pos, radii):
     """Volume-weighted radius of gyration (nm), each sphere adding its own (3/5) r²."""
+    return float(np.sqrt(_prefix_rg2(pos, radii)[-1]))
+
+
+def _prefix_rg2(pos, radii):
+    """Rg² of the first k spheres for k = 1..n (cumulative volume-weighted moments)."""
     w = radii**3
-    cm = np.average(pos, axis=0, weights=w)
-    return float(np.sqrt(np.average(((pos - cm) ** 2).sum(1) + 0.6 * radii**2, weights=w)))
+    W = np.cumsum(w)
+    cm = np.cumsum(w[:, None] * pos, axis=0) / W[:, None]
+    q = np.cumsum(w * ((pos**2).sum(1) + 0.6 * radii**2)) / W
+    return np.maximum(q - (cm**2).sum(1), 0.0)
 
 
 def _fractal_dimension(pos, radii):
@@ -349,8 +356,8 @@ def _fractal_dimension(pos, radii):
     ks = np.unique(np.geomspace(max(4, n // 8), n, 8).astype(int))
     if ks.size < 3:
         return float("nan")
-    rgs = [_rg(pos[:k], radii[:k]) for k in ks]
-    return float(np.polyfit(np.log(rgs), np.log(ks), 1)[0])
+    rg2 = _prefix_rg2(pos, radii)[ks - 1]
+    return float(np.polyfit(0.5 * np.log(rg2), np.log(ks), 1)[0])
 
 
 def _one(seed, cfg):
@@ -406,7 +413,7 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
                pixel_size=1.0, seed=None, intensity=False, fraction="number", densities=None, shape=None,
                min_thickness=1.0, fractal_dimension=1.8, prefactor=1.3, neck=0.05, n_directions=64,
                dose=1.0, background=0.05, blur=0.8, lacey=True, lacey_thickness=10.0,
-               keep_thickness=False, progress=False) -> list:
+               keep_thickness=False, n_workers=1, progress=False) -> list:
     """Synthetic hetero-aggregates of spheres of materials A and B with a known mixing state.
 
     Builds ``n`` 3-D aggregates and their 2-D element maps, as the ground truth the paper's
@@ -476,6 +483,9 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
         to map A (``intensity=True``); it is not part of ``mask_a`` or the truth.
     keep_thickness : bool
         Keep the projected thickness maps (2, H, W) in nm on each result.
+    n_workers : int
+        Threads generating aggregates concurrently (the Numba kernels release the GIL). The result
+        does not depend on it.
     progress : bool
         Show a progress bar on stderr.
 
@@ -543,5 +553,14 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
         "densities": _densities(densities),
         "keep_thickness": bool(keep_thickness),
     }
+    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
+        raise InputError(f"n_workers must be a positive integer, got {n_workers!r}")
     seeds = spawn(seed, n)
-    return [_one(s, cfg) for s in _progress(seeds, desc="aggregates", enabled=progress)]
+    if n_workers == 1 or n == 1:
+        return [_one(s, cfg) for s in _progress(seeds, desc="aggregates", enabled=progress)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    _kernels()  # import (and compile) once, before the threads start
+    with ThreadPoolExecutor(max_workers=int(n_workers)) as pool:
+        results = pool.map(lambda s: _one(s, cfg), seeds)
+        return list(_progress(results, total=n, desc="aggregates", enabled=progress))
