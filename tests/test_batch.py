@@ -241,3 +241,80 @@ def test_bad_zarr_layout(tmp_path):
     g2.create_array("b", data=np.ones((3, 4, 4)))
     with pytest.raises(mixmap.FormatError, match=r"\(n, y, x\)"):
         mixmap.analyze(str(tmp_path / "f.zarr"), **KW)
+
+
+def test_memory_flat_as_maps_grow(tmp_path):
+    import tracemalloc
+
+    maps = _maps(96, shape=(128, 128))
+    small = _zarr_stack(tmp_path / "s.zarr", maps[:24])
+    large = _zarr_stack(tmp_path / "l.zarr", maps)
+    mixmap.analyze(small, scheduler="synchronous", **KW)   # imports, JIT, caches
+    peaks = []
+    for path in (small, large):
+        tracemalloc.start()
+        mixmap.analyze(path, scheduler="threads", workers=2, window=2, batch_size=2, **KW)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    one_map = 2 * 128 * 128 * 8          # a map pair as float64
+    # 4x the maps: the peak grows by far less than the 72 extra maps would need if held at once
+    assert peaks[1] - peaks[0] < 10 * one_map, peaks
+
+
+def test_figures(tmp_path, reference):
+    import matplotlib
+
+    fig = mixmap.plot.schmahl_histogram(reference, path=tmp_path / "h.png")
+    assert isinstance(fig, matplotlib.figure.Figure) and (tmp_path / "h.png").stat().st_size > 1000
+    fig2 = mixmap.plot.schmahl_heatmap(reference, path=tmp_path / "m.png")
+    assert len(fig2.axes) == 3 and (tmp_path / "m.png").exists()      # 2 groups + colour bar
+    # the group means are marked
+    x, y = fig2.axes[0].lines[0].get_data()
+    ok = reference[reference["group"] == "C65"]
+    assert x[0] == pytest.approx(ok["P"].mean()) and y[0] == pytest.approx(ok["schmahl"].mean())
+    with pytest.raises(mixmap.InputError, match="lacks"):
+        mixmap.plot.schmahl_histogram(reference.drop(columns="schmahl"))
+    with pytest.raises(mixmap.DataError, match="no aggregate"):
+        mixmap.plot.schmahl_heatmap(reference.assign(status="invalid"))
+
+
+def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch):
+    from mixmap.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    rc = main(["analyze", store[0], "--particles", "10", "--particle-area-px", "4", "--samples", "40",
+               "--out", "r.csv", "--workers", "2", "--figures", "figs", "--max-p", "0.99"])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    assert "C65" in out.out and "KB" in out.out and "psi_comb" in out.out
+    assert "analyze [" in out.err                                  # progress bar
+    assert (tmp_path / "figs" / "schmahl_histogram.png").exists()
+    assert (tmp_path / "figs" / "schmahl_heatmap.png").exists()
+    t = read_results(tmp_path / "r.csv").sort_values("item").reset_index(drop=True)
+    pd.testing.assert_frame_equal(t, reference)
+    rc = main(["summary", "r.csv"])
+    out2 = capsys.readouterr().out
+    assert rc == 0
+    s = mixmap.inter_mixing(reference)
+    assert f"{s.loc['KB', 'psi_p']:.3f}" in out2 and f"{s.loc['C65', 'psi_comb']:.3f}" in out2
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["a.png"], "pairs"),
+    (["maps/*_C.png", "x.png"], "pattern"),
+    (["x.zarr", "y.png"], "only input"),
+    (["a_*.png", "--pair", "{stem}.png", "--channels", "C=green,Si=red"], "not both"),
+    (["a.png", "--channels", "C=green"], "two elements"),
+])
+def test_cli_bad_inputs(argv, match, capsys):
+    from mixmap.cli import main
+
+    rc = main(["analyze", *argv, "--particles", "25", "--particle-area-px", "4"])
+    assert rc == 2 and match in capsys.readouterr().err
+
+
+def test_cli_summary_missing_file(tmp_path, capsys):
+    from mixmap.cli import main
+
+    assert main(["summary", str(tmp_path / "none.parquet")]) == 2
+    assert "no results" in capsys.readouterr().err

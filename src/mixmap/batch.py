@@ -327,6 +327,33 @@ def _groups(groups, ids, sources, default):
 # --------------------------------------------------------------------------------------------
 # one task: load, (label), analyse -> list of row dicts
 # --------------------------------------------------------------------------------------------
+_ZARR_CACHE: dict = {}
+
+
+def _zarr_group(ref):
+    """Open (once per process) the Zarr group ``ref`` (a path, or a Group passed as is)."""
+    if not isinstance(ref, str):
+        return ref
+    grp = _ZARR_CACHE.get(ref)
+    if grp is None:
+        import zarr
+
+        grp = zarr.open_group(ref, mode="r")
+        _ZARR_CACHE[ref] = grp
+    return grp
+
+
+def _zarr_arrays(ref):
+    key = ("arrays", ref) if isinstance(ref, str) else None
+    arrs = _ZARR_CACHE.get(key) if key else None
+    if arrs is None:
+        grp = _zarr_group(ref)
+        arrs = (grp["a"], grp["b"])
+        if key:
+            _ZARR_CACHE[key] = arrs
+    return arrs
+
+
 def _load(item: _Item):
     kind, p = item.kind, item.payload
     if kind == "arrays":
@@ -341,14 +368,40 @@ def _load(item: _Item):
         maps = read_composite(p[0], channels=p[1])
         names = list(p[1])
         return maps[names[0]], maps[names[1]]
-    import zarr
-
-    grp = p[0] if not isinstance(p[0], str) else zarr.open_group(p[0], mode="r")
     if kind == "zarr-stack":
-        i = p[1]
-        return grp["a"][i], grp["b"][i]
-    sub = grp[p[1]]
+        A, B = _zarr_arrays(p[0])
+        return A[p[1]], B[p[1]]
+    sub = _zarr_group(p[0])[p[1]]
     return sub["a"][...], sub["b"][...]
+
+
+def _prefetch(items):
+    """Read runs of consecutive maps of one Zarr (n, y, x) stack in one call each (fewer round trips)."""
+    got = {}
+    run = []
+
+    def flush():
+        if len(run) > 1:
+            try:
+                A, B = _zarr_arrays(run[0].payload[0])
+                i0, i1 = run[0].payload[1], run[-1].payload[1] + 1
+                a, b = A[i0:i1], B[i0:i1]
+            except Exception:  # noqa: BLE001 - fall back to item-wise reads, errors attributed per item
+                a = b = None
+            if a is not None:
+                for j, it in enumerate(run):
+                    got[it.pos] = (a[j], b[j])
+        run.clear()
+
+    for it in items:
+        if it.kind != "zarr-stack" or not isinstance(it.payload[0], str):
+            flush()
+            continue
+        if run and (it.payload[0] != run[-1].payload[0] or it.payload[1] != run[-1].payload[1] + 1):
+            flush()
+        run.append(it)
+    flush()
+    return got
 
 
 def _status(exc: BaseException) -> str:
@@ -418,8 +471,11 @@ def _float_or_nan(v):
     return np.nan if v is None else float(v)
 
 
-def _run_item(item: _Item, cfg: dict, entropy, single_thread: bool):
-    """Analyse one item; never raises for a bad map (returns error rows instead)."""
+def _run_items(items, cfg: dict, entropy, single_thread: bool):
+    """Analyse a few items in one task; never raises for a bad map (error rows instead).
+
+    Returns ``[(pos, (rows, curves)), ...]``.
+    """
     prev = None
     if single_thread:
         import numba
@@ -427,7 +483,8 @@ def _run_item(item: _Item, cfg: dict, entropy, single_thread: bool):
         prev = numba.get_num_threads()
         numba.set_num_threads(1)
     try:
-        return _run_item_inner(item, cfg, entropy)
+        loaded = _prefetch(items)
+        return [(it.pos, _run_item_inner(it, cfg, entropy, loaded.pop(it.pos, None))) for it in items]
     finally:
         if prev is not None:
             import numba
@@ -435,11 +492,11 @@ def _run_item(item: _Item, cfg: dict, entropy, single_thread: bool):
             numba.set_num_threads(prev)
 
 
-def _run_item_inner(item, cfg, entropy):
+def _run_item_inner(item, cfg, entropy, maps=None):
     corr = bool(cfg["correlation"])
     rows, curves = [], []
     try:
-        a, b = _load(item)
+        a, b = _load(item) if maps is None else maps
     except Exception as exc:  # noqa: BLE001 - a bad map is a row, not a crash
         return [_error_row(item, 0, item.id, exc, corr)], []
     if cfg["label"] is not None:
@@ -629,81 +686,111 @@ def _check_out(out: Path):
 # --------------------------------------------------------------------------------------------
 # execution backends
 # --------------------------------------------------------------------------------------------
-def _run_local(todo, cfg, entropy, scheduler, workers, window, deliver):
-    import dask
-    from dask.callbacks import Callback
+_POOL: dict = {}
 
-    single = scheduler != "synchronous" and workers > 1
-    by_key = {}
 
-    def posttask(key, result, dsk, state, worker_id):
-        pos = by_key.get(key)
-        if pos is not None:
-            deliver(pos, result)
-
-    pool = None
-    kwargs = {}
-    if scheduler == "processes":
+def _process_pool(workers):
+    """A process pool kept for the session (worker start-up, ~2 s, is paid once, not per call)."""
+    pool = _POOL.get("pool")
+    if pool is not None and (_POOL.get("n") != workers or getattr(pool, "_broken", False)):
+        _shutdown_pool()
+        pool = None
+    if pool is None:
+        import atexit
         from concurrent.futures import ProcessPoolExecutor
 
         from dask.multiprocessing import get_context
 
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context())
-        kwargs = {"pool": pool}
+        if not _POOL.get("atexit"):
+            atexit.register(_shutdown_pool)
+            _POOL["atexit"] = True
+        _POOL.update(pool=pool, n=workers)
+    return pool
+
+
+def _shutdown_pool():
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("n", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(todo, size):
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
+def _run_local(todo, cfg, entropy, scheduler, workers, window, batch, deliver):
+    import dask
+    from dask.callbacks import Callback
+
+    single = scheduler != "synchronous" and workers > 1
+    live = set()
+
+    def posttask(key, result, dsk, state, worker_id):
+        if key in live:
+            for pos, res in result:
+                deliver(pos, res)
+
+    kwargs = {}
+    if scheduler == "processes":
+        kwargs = {"pool": _process_pool(workers)}
     elif scheduler == "threads":
         kwargs = {"num_workers": workers}
     token = uuid.uuid4().hex[:8]
+    batches = _batches(todo, batch)
+    ok = False
     try:
         with Callback(posttask=posttask):
-            for start in range(0, len(todo), window):
-                chunk = todo[start:start + window]
+            for start in range(0, len(batches), window):
                 tasks = []
-                for it in chunk:
-                    key = f"mixmap-analyze-{token}-{it.pos}"
-                    by_key[key] = it.pos
-                    tasks.append(dask.delayed(_run_item, pure=False)(it, cfg, entropy, single,
-                                                                     dask_key_name=key))
+                for chunk in batches[start:start + window]:
+                    key = f"mixmap-analyze-{token}-{chunk[0].pos}"
+                    live.add(key)
+                    tasks.append(dask.delayed(_run_items, pure=False)(chunk, cfg, entropy, single,
+                                                                      dask_key_name=key))
                 dask.compute(*tasks, scheduler=scheduler, optimize_graph=False, **kwargs)
-                for it in chunk:
-                    by_key.pop(f"mixmap-analyze-{token}-{it.pos}", None)
+                live.clear()
+        ok = True
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if scheduler == "processes" and not ok:
+            _shutdown_pool()  # do not leave abandoned tasks running in the kept pool
 
 
-def _run_distributed(todo, cfg, entropy, client, window, deliver):
+def _run_distributed(todo, cfg, entropy, client, window, batch, deliver):
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:8]
     nthreads = sum(client.nthreads().values()) or 1
     window = max(window, 2 * nthreads)
-    single = True
-    pending = iter(todo)
+    pending = iter(_batches(todo, batch))
     futures = {}
 
-    def submit(it):
-        f = client.submit(_run_item, it, cfg, entropy, single, key=f"mixmap-analyze-{token}-{it.pos}",
+    def submit(chunk):
+        f = client.submit(_run_items, chunk, cfg, entropy, True, key=f"mixmap-analyze-{token}-{chunk[0].pos}",
                           pure=False, retries=0)
-        futures[f.key] = it
+        futures[f.key] = (f, chunk)
         return f
 
-    first = [submit(it) for it in _take(pending, window)]
-    ac = as_completed(first)
+    ac = as_completed([submit(c) for c in _take(pending, window)])
     try:
         for fut in ac:
-            it = futures.pop(fut.key)
+            _, chunk = futures.pop(fut.key)
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - worker lost, unpicklable result ...
-                result = ([_error_row(it, 0, it.id, exc, bool(cfg["correlation"]))], [])
+                result = [(it.pos, ([_error_row(it, 0, it.id, exc, bool(cfg["correlation"]))], []))
+                          for it in chunk]
             fut.release()
-            deliver(it.pos, result)
+            for pos, res in result:
+                deliver(pos, res)
             nxt = next(pending, None)
             if nxt is not None:
                 ac.add(submit(nxt))
     finally:
-        for f in list(ac.futures) if hasattr(ac, "futures") else []:
-            f.cancel()
+        if futures:  # interrupted: cancel what is still queued or running
+            client.cancel([f for f, _ in futures.values()])
+        ac.clear()
 
 
 def _take(it, n):
@@ -759,7 +846,8 @@ def _params_json(cfg, entropy):
 
 def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samples=150, seed=0,
             groups=None, correlation=None, label=False, client=None, scheduler=None, workers=None,
-            out=None, progress=None, pair=None, channels=None, window=None, callback=None):
+            out=None, progress=None, pair=None, channels=None, window=None, batch_size=None,
+            callback=None):
     """Intra-aggregate mixing of many maps in one call, on Dask (Sections 2.2.1, 3.2; Eqs. 1, 3-6).
 
     Every map pair (or, with ``label=True``, every aggregate found in an image) is analysed with
@@ -799,7 +887,8 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
         Local Dask scheduler (default "threads"), or a scheduler address ``"tcp://..."`` to connect to.
     workers : int, optional
         Workers of the local scheduler (default: CPU count). With more than one worker each task
-        runs its Numba kernels single-threaded, so workers do not oversubscribe the cores.
+        runs its Numba kernels single-threaded, so workers do not oversubscribe the cores. The
+        "processes" pool is kept for the session, so its start-up (~2 s) is paid once.
     out : str or Path, optional
         ``.parquet`` or ``.csv`` file: rows are written as they finish; re-running the same call
         resumes (items already in ``out`` are skipped). Rows of other items already in the file are
@@ -811,8 +900,11 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
     channels : dict, optional
         ``{"A-name": colour, "B-name": colour}`` for RGB composites.
     window : int, optional
-        Tasks in flight at once (default ``max(64, 8 * workers)``): memory stays flat however many
-        maps there are.
+        Tasks in flight at once (default ``max(16, 4 * workers)``): memory stays flat however many
+        maps there are (maps are loaded inside the tasks; only result rows come back).
+    batch_size : int, optional
+        Maps per task (default: up to 16, fewer for small runs so that every worker gets work).
+        Consecutive maps of a Zarr (n, y, x) stack are read in one call. Results do not depend on it.
     callback : callable, optional
         Called in the calling process with the list of row dicts of each finished item, after they
         are stored; an exception raised by it stops the run (rows stored so far are kept).
@@ -857,7 +949,8 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
                            particle_area_px=particle_area_px, n_samples=n_samples, seed=seed,
                            groups=groups, correlation=correlation, label=label, client=c,
                            workers=workers, out=out, progress=progress, pair=pair,
-                           channels=channels, window=window, callback=callback)
+                           channels=channels, window=window, batch_size=batch_size,
+                           callback=callback)
     if scheduler is None:
         scheduler = "threads"
     if client is None and scheduler not in _LOCAL:
@@ -868,9 +961,10 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
         raise InputError(f"workers must be a positive integer, got {workers!r}")
     workers = int(workers)
     if window is None:
-        window = max(64, 8 * workers)
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise InputError(f"window must be a positive integer, got {window!r}")
+        window = max(16, 4 * workers)
+    for name, v in (("window", window), ("batch_size", batch_size)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
+            raise InputError(f"{name} must be a positive integer, got {v!r}")
 
     # seeds: resume with seed=None reuses the entropy of the first run
     ss = seed_sequence(seed)
@@ -908,6 +1002,8 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
     entropy = ss.entropy
 
     todo = [it for it in plan if it.source not in done]
+    if batch_size is None:  # a few maps per task: fewer scheduler round trips, batched Zarr reads
+        batch_size = int(min(16, max(1, math.ceil(len(todo) / (16 * workers)))))
     results: dict[int, list] = {}
     curve_parts: dict[int, list] = {}
     buf_rows, buf_curves = [], []
@@ -942,9 +1038,9 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
     try:
         with bar:
             if client is not None:
-                _run_distributed(todo, cfg, entropy, client, window, deliver)
+                _run_distributed(todo, cfg, entropy, client, window, batch_size, deliver)
             else:
-                _run_local(todo, cfg, entropy, scheduler, workers, window, deliver)
+                _run_local(todo, cfg, entropy, scheduler, workers, window, batch_size, deliver)
     finally:
         flush()
 
