@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 
@@ -888,7 +888,7 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
     >>> import pandas as pd
     >>> t = pd.DataFrame({"Al_at%": [40.0, 20.0], "Mg_at%": [0.0, 25.0], "O_at%": [60.0, 55.0]})
     >>> r = precursor_fractions(t, "Al2O3", "MgO", seed=0)
-    >>> [round(v, 3) for v in r.x]
+    >>> [round(float(v), 3) for v in r.x]
     [1.0, 0.286]
     """
     import pandas as pd
