@@ -117,8 +117,9 @@ def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: 
     sec.set_yticks(np.arange(0, 101, 20))
     ax.scatter([], [], s=6, color="0.25", label="spots" + (f" (random {max_points} per sample shown)"
                                                            if subset else ""))
-    ax.errorbar([], [], yerr=[], fmt="D", color="C3", mfc="white", capsize=4,
-                label="mean ± 1σ (population std of x)")
+    # legend proxy drawn outside the x limits, so the handle shows the bar and the diamond
+    ax.errorbar([-10.0], [50.0], yerr=[10.0], fmt="D", color="C3", mfc="white", ms=6,
+                elinewidth=2, capsize=4, label="mean ± 1σ (population std of x)")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=2, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     if title:
