@@ -491,3 +491,16 @@ def test_cli_bad_input(tmp_path, rng, capsys, argv, msg):
     assert rc == 2
     assert msg in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_scale_aliases_used_by_batch():
+    h = np.arange(0, 50)
+    R = np.exp(-h / 5.0)
+    res = CorrelationResult(h=h, h_nm=None, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
+                            s2_max=0.25, n_foreground=10, h_max=49, method="fft")
+    s = mixmap.scale_of_segregation(res)
+    assert s.integral_scale == s.integral_scale_px and s.correlation_length == s.correlation_length_px
+    m = mixmap.scale_of_segregation(mixmap.mean_correlation([
+        CorrelationResult(h=h, h_nm=h * 2.0, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
+                          s2_max=0.25, n_foreground=10, h_max=49, method="fft", pixel_size=2.0)]))
+    assert math.isnan(m.integral_scale) and m.integral_scale_nm == pytest.approx(2 * s.integral_scale_px, rel=1e-3)

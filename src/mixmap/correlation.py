@@ -272,6 +272,16 @@ class ScaleOfSegregation:
     zero_crossing_nm: float | None
     truncated: bool
 
+    @property
+    def integral_scale(self) -> float:
+        """``integral_scale_px`` (pixels), NaN when the pixel unit is unknown."""
+        return float("nan") if self.integral_scale_px is None else self.integral_scale_px
+
+    @property
+    def correlation_length(self) -> float:
+        """``correlation_length_px`` (pixels), NaN when the pixel unit is unknown."""
+        return float("nan") if self.correlation_length_px is None else self.correlation_length_px
+
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
