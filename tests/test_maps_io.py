@@ -201,6 +201,8 @@ def test_bad_binary_and_path_types(tmp_path):
     np.save(tmp_path / "a.npy", np.ones((3, 3)))
     with pytest.raises(InputError, match="binary"):
         mixmap.read_maps(tmp_path / "a.npy", tmp_path / "a.npy", binary="yes")
+    with pytest.raises(InputError, match="binary"):
+        mixmap.read_maps(tmp_path / "a.npy", tmp_path / "a.npy", binary=1)
     with pytest.raises(InputError, match="path_a must be a file path"):
         mixmap.read_maps(np.ones((3, 3)), tmp_path / "a.npy")
 
@@ -294,7 +296,7 @@ def test_composite_auto_exclusion_keeps_maps(tmp_path, rng):
     iio.imwrite(tmp_path / "overlay.png", img)
     maps = mixmap.read_composite(tmp_path / "overlay.png", channels={"Ti": "red", "W": "green"})
     assert list(maps) == ["Ti", "W"]
-    excluded = overlay_mask(img)
+    excluded = overlay_mask(img, {"Ti": "red", "W": "green"})
     # every overlay pixel is excluded; the exclusion eats at most a one-pixel rim around overlays
     assert np.all(excluded[overlays])
     assert not np.any(excluded & ~ndimage.binary_dilation(overlays, np.ones((3, 3), bool)))
@@ -434,7 +436,7 @@ def test_composite_with_font_rendered_annotations(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         maps = mixmap.read_composite(img)
-    excluded = overlay_mask(img)
+    excluded = overlay_mask(img, {"Ti": "red", "W": "green"})
     assert np.all(excluded[touched])
     assert not np.any(excluded & ~ndimage.binary_dilation(touched, np.ones((3, 3), bool)))
     keep = ~excluded

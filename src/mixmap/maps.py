@@ -166,6 +166,7 @@ def s2_max(A: np.ndarray, B: np.ndarray, P: float | None = None) -> float:
 import operator  # noqa: E402 - section imports kept next to the code that uses them
 import os  # noqa: E402
 import warnings  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from .errors import FormatError  # noqa: E402
@@ -375,8 +376,10 @@ def read_maps(path_a, path_b, *, binary="auto"):
     >>> a, b = mixmap.read_maps("Ti.png", "W.png")  # doctest: +SKIP
     >>> res = mixmap.intra_mixing(a, b, n_particles=25, particle_area_px=80)  # doctest: +SKIP
     """
-    if binary not in ("auto", True, False):
+    if not (binary == "auto" if isinstance(binary, str) else isinstance(binary, (bool, np.bool_))):
         raise InputError(f"binary must be 'auto', True or False, got {binary!r}")
+    if not isinstance(binary, str):
+        binary = bool(binary)
     raw, names, kinds = [], [], []
     for path, arg in ((path_a, "path_a"), (path_b, "path_b")):
         p = _check_path(path, arg)
@@ -404,7 +407,6 @@ def read_maps(path_a, path_b, *, binary="auto"):
     if "intensity" in kinds:
         return raw[0], raw[1]
     return raw[0] > 0, raw[1] > 0
-    return a, b
 
 
 # ----------------------------------------------------------------------------------- composites
@@ -496,19 +498,18 @@ def _as_rgb(image, name: str) -> np.ndarray:
 def _subset_solvers(colours: np.ndarray):
     """Stacked least-squares solvers for every non-empty subset of the colour columns.
 
-    Returns ``(pinv_rows, slots, projectors)``: the rows of all subset pseudo-inverses stacked (so one
-    matrix product gives every subset's coefficients), for each subset the list of
-    ``(row in pinv_rows, colour index)`` pairs, and the 3x3 orthogonal projector onto the subset's span.
+    Returns ``(pinv_rows, slots)``: the rows of all subset pseudo-inverses stacked (so one product
+    gives every subset's coefficients) and, for each subset, its ``(row in pinv_rows, colour index)``
+    pairs.
     """
     k = colours.shape[1]
-    rows, slots, projectors = [], [], []
+    rows, slots = [], []
     for mask in range(1, 2**k):
         idx = [j for j in range(k) if mask >> j & 1]
         pinv = np.linalg.pinv(colours[:, idx])
         slots.append([(len(rows) + i, j) for i, j in enumerate(idx)])
         rows.extend(pinv)
-        projectors.append(colours[:, idx] @ pinv)
-    return np.array(rows), slots, projectors
+    return np.array(rows), slots
 
 
 def unmix(rgb: np.ndarray, colours: np.ndarray, *, chunk: int = 1 << 12) -> tuple[np.ndarray, np.ndarray]:
@@ -541,7 +542,7 @@ def unmix(rgb: np.ndarray, colours: np.ndarray, *, chunk: int = 1 << 12) -> tupl
     shape = rgb.shape[:-1]
     flat = rgb.reshape(-1, 3)
     k = colours.shape[1]
-    pinv_rows, slots, _ = _subset_solvers(colours)
+    pinv_rows, slots = _subset_solvers(colours)
     coef = np.zeros((flat.shape[0], k))
     resid = np.zeros(flat.shape[0])
 
@@ -632,7 +633,7 @@ def _legend_boxes(rgb: np.ndarray) -> np.ndarray:
     return mask
 
 
-def overlay_mask(image, colours=None) -> np.ndarray:
+def overlay_mask(image, channels=None) -> np.ndarray:
     """Pixels of annotation overlays in an exported RGB(A) composite (``exclude="auto"``).
 
     Three kinds of overlay are found:
@@ -656,24 +657,29 @@ def overlay_mask(image, colours=None) -> np.ndarray:
     ----------
     image : str, pathlib.Path or ndarray
         The composite (path or ``(rows, cols, 3|4)`` array).
-    colours : ndarray of shape (3, K), optional
-        Channel colours (columns). Only used to decide whether grey is a possible data colour;
-        default: not possible.
+    channels : dict {element: colour}, optional
+        The channel colours as for :func:`read_composite`; only used to decide whether grey is a
+        possible data colour. Default: it is not (e.g. red + green).
 
     Returns
     -------
     ndarray of bool, shape (rows, cols)
         True on overlay pixels.
     """
+    rgb = _as_rgb(image, "image")
+    colours = None if channels is None else _channel_colours(channels)
+    return _overlay_mask(rgb, colours)
+
+
+def _overlay_mask(rgb: np.ndarray, colours: np.ndarray | None) -> np.ndarray:
     from scipy import ndimage
     from skimage.measure import label
 
-    rgb = _as_rgb(image, "image")
     hi = rgb.max(axis=-1)
     lo = rgb.min(axis=-1)
     neutral = (hi >= _NEUTRAL_MIN_VALUE) & (hi - lo <= _NEUTRAL_MAX_SATURATION * hi)
     if colours is not None and neutral.any():
-        _, grey_res = unmix(np.ones((1, 3)), np.asarray(colours, dtype=np.float64))
+        _, grey_res = unmix(np.ones((1, 3)), colours)
         if grey_res[0] < 0.05:  # grey is a possible data colour: keep isolated grey pixels
             lab = label(neutral, connectivity=2)
             sizes = np.bincount(lab.ravel())
@@ -694,7 +700,7 @@ def _exclude_mask(exclude, rgb: np.ndarray, colours: np.ndarray) -> np.ndarray |
                 f"exclude must be 'auto', None, a boolean mask or a list of (row0, col0, row1, col1) "
                 f"boxes, got the string {exclude!r}"
             )
-        return overlay_mask(rgb, colours)
+        return _overlay_mask(rgb, colours)
     if isinstance(exclude, np.ndarray) and exclude.ndim == 2:
         if exclude.dtype != bool:
             raise InputError(f"exclude mask must be a bool array, got dtype {exclude.dtype}")
@@ -713,6 +719,30 @@ def _exclude_mask(exclude, rgb: np.ndarray, colours: np.ndarray) -> np.ndarray |
             f"exclude must be a list of boxes, e.g. [(0, 0, 40, 120)], got {exclude!r}; wrap a single box in a list"
         )
     return _box_mask(boxes, shape, "exclude")
+
+
+def _channel_colours(channels) -> np.ndarray:
+    """Validate ``{element: colour}`` and return the colours as columns of a (3, K) array."""
+    if not isinstance(channels, Mapping) or not channels:
+        raise InputError(
+            "channels must be a non-empty dict {element: colour}, e.g. {'Ti': 'red', 'W': 'green'}, "
+            f"got {channels!r}"
+        )
+    if len(channels) > 3:
+        raise InputError(
+            f"channels has {len(channels)} entries; an RGB image can be split into at most 3 elements"
+        )
+    for key in channels:
+        if not isinstance(key, str) or not key:
+            raise InputError(f"channels keys must be element names (non-empty str), got {key!r}")
+    colours = np.stack([parse_colour(c, name=f"channels[{k!r}]") for k, c in channels.items()], axis=1)
+    if np.linalg.matrix_rank(colours, tol=1e-6) < colours.shape[1]:
+        raise InputError(
+            f"channels colours {dict(channels)} are linearly dependent (one is a mix of the others, "
+            f"e.g. yellow = red + green), so overlapping elements cannot be separated; choose "
+            f"independent colours"
+        )
+    return colours
 
 
 _DEFAULT_CHANNELS = {"Ti": "red", "W": "green"}
@@ -772,27 +802,7 @@ def read_composite(path, channels=None, exclude="auto"):
     """
     if channels is None:
         channels = _DEFAULT_CHANNELS
-    if not isinstance(channels, dict) or not channels:
-        raise InputError(
-            "channels must be a non-empty dict {element: colour}, e.g. {'Ti': 'red', 'W': 'green'}, "
-            f"got {channels!r}"
-        )
-    if len(channels) > 3:
-        raise InputError(
-            f"channels has {len(channels)} entries; an RGB image can be split into at most 3 elements"
-        )
-    for key in channels:
-        if not isinstance(key, str) or not key:
-            raise InputError(f"channels keys must be element names (non-empty str), got {key!r}")
-    colours = np.stack(
-        [parse_colour(c, name=f"channels[{k!r}]") for k, c in channels.items()], axis=1
-    )
-    if np.linalg.matrix_rank(colours, tol=1e-6) < colours.shape[1]:
-        raise InputError(
-            f"channels colours {dict(channels)} are linearly dependent (one is a mix of the others, "
-            f"e.g. yellow = red + green), so overlapping elements cannot be separated; choose "
-            f"independent colours"
-        )
+    colours = _channel_colours(channels)
     rgb = _as_rgb(path, "path")
     drop = _exclude_mask(exclude, rgb, colours)
     coef, resid = unmix(rgb, colours)
