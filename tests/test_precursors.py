@@ -514,3 +514,14 @@ def test_same_elements_different_ratio_and_missing_labels():
     with pytest.raises(InputError, match="empty in 1 row"):
         mixmap.precursor_fractions(t, "Fe2O3", "FeO", by="sample")
     assert mixmap.GenerationVolumeWarning is GenerationVolumeWarning
+
+
+def test_semicolon_decimal_comma_table(tmp_path):
+    p = tmp_path / "eu.csv"
+    p.write_text("Spectrum #;Al_at%;Mg_at%;O_at%;Quant_flag\n0;30,5;10,2;59,3;0\n1;20,0;25,0;55,0;0\n",
+                 encoding="utf-8")
+    t = mixmap.read_spot_table(p)
+    assert t["Al_at%"].tolist() == [30.5, 20.0]
+    p.write_text("Al_at%;O_at%\n1,0;abc\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="eu.csv: column 'O_at%' has non-numeric"):
+        mixmap.read_spot_table(p)

@@ -434,7 +434,8 @@ def read_spot_table(path, *, sample=None, bare: str = "atomic"):
     Parameters
     ----------
     path : str or path-like
-        CSV file (comma, semicolon or tab separated; detected automatically).
+        CSV file (comma, semicolon or tab separated, detected automatically; decimal commas are
+        accepted when the numbers do not parse otherwise).
     sample : str, optional
         Value of a ``sample`` column added to every row (to combine several files and compare
         them with ``precursor_fractions(..., by="sample")``). Not allowed when the file already
@@ -462,13 +463,22 @@ def read_spot_table(path, *, sample=None, bare: str = "atomic"):
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(2, "No such file", str(p))
+
+    def read(**kw):
+        try:
+            return pd.read_csv(p, sep=None, engine="python", encoding="utf-8-sig", **kw)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+                ValueError) as exc:
+            raise FormatError(f"cannot read spot table {str(p)!r} as CSV: {exc}") from exc
+
     try:
-        df = pd.read_csv(p, sep=None, engine="python", encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise FormatError(f"cannot read spot table {str(p)!r} as CSV: {exc}") from exc
-    try:
-        return _normalise_table(df, bare=bare, sample=sample)
+        return _normalise_table(read(), bare=bare, sample=sample)
     except FormatError as exc:
+        if "non-numeric" in str(exc):
+            try:  # decimal commas (semicolon-separated exports of European locales)
+                return _normalise_table(read(decimal=","), bare=bare, sample=sample)
+            except FormatError:
+                pass
         raise FormatError(f"{p.name}: {exc}") from None
 
 
