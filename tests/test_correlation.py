@@ -504,3 +504,20 @@ def test_scale_aliases_used_by_batch():
         CorrelationResult(h=h, h_nm=h * 2.0, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
                           s2_max=0.25, n_foreground=10, h_max=49, method="fft", pixel_size=2.0)]))
     assert math.isnan(m.integral_scale) and m.integral_scale_nm == pytest.approx(2 * s.integral_scale_px, rel=1e-3)
+
+
+def test_mean_correlation_from_tables(rng):
+    a, b = blob_maps(rng, shape=(40, 40), p_fg=0.95)
+    r1 = mixmap.correlation(a, b, h_max=12, pixel_size=2.0)
+    r2 = mixmap.correlation(b, a.T.copy() | b, h_max=10, pixel_size=1.0)
+    ref = mixmap.mean_correlation([r1, r2])
+    tab = mixmap.mean_correlation([r1.to_frame(), r2.to_dict()])
+    np.testing.assert_allclose(tab.h, ref.h)
+    np.testing.assert_allclose(tab.R, ref.R, equal_nan=True)
+    assert tab.unit == "nm"
+    px = mixmap.mean_correlation([{"h": r1.h, "R": r1.R}])
+    assert px.unit == "px"
+    with pytest.raises(InputError, match="results\\[0\\]"):
+        mixmap.mean_correlation([{"h": [0, 1], "R": [1.0]}])
+    with pytest.raises(InputError, match="pixel size"):
+        mixmap.mean_correlation([{"h": [0, 1, 2], "R": [1.0, 0.5, 0.2], "h_nm": [0, 1, 3]}])

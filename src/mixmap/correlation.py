@@ -682,6 +682,41 @@ def _support(item):
     return float(item.h[ok[-1]]) if ok.size else -1.0
 
 
+def _as_curve(item, i):
+    """A result object, or a table / mapping with columns ``h`` (px), ``R`` and optional ``h_nm``."""
+    if isinstance(item, (CorrelationResult, SmoothedCorrelation)):
+        return item
+    try:
+        h = np.asarray(item["h"], dtype=np.float64)
+        R = np.asarray(item["R"], dtype=np.float64)
+    except (TypeError, KeyError, IndexError, ValueError):
+        raise InputError(
+            f"results[{i}] must be a CorrelationResult, a SmoothedCorrelation or a table with columns "
+            f"h, R (and h_nm), got {type(item).__name__}"
+        ) from None
+    if h.ndim != 1 or h.shape != R.shape or h.size == 0 or not np.all(np.isfinite(h)):
+        raise InputError(f"results[{i}]: h and R must be 1-D of equal length with finite h")
+    pixel_size = None
+    try:
+        h_nm = np.asarray(item["h_nm"], dtype=np.float64)
+    except (TypeError, KeyError, IndexError, ValueError):
+        h_nm = None
+    if h_nm is not None and h_nm.shape == h.shape:
+        ok = np.isfinite(h_nm) & (h > 0)
+        if ok.any():
+            ratio = h_nm[ok] / h[ok]
+            if not np.allclose(ratio, ratio[0], rtol=1e-9):
+                raise InputError(f"results[{i}]: h_nm / h is not constant (one pixel size per curve)")
+            pixel_size = float(ratio[0])
+    order = np.argsort(h, kind="stable")
+    h, R = h[order], R[order]
+    nan = np.full(h.shape, np.nan)
+    return CorrelationResult(h=h, h_nm=None if pixel_size is None else h * pixel_size, C=nan, R=R,
+                             n_pairs=np.zeros(h.shape, np.int64), sum_products=nan, P=float("nan"),
+                             s2_max=float("nan"), n_foreground=0, h_max=int(h[-1]), method="table",
+                             pixel_size=pixel_size)
+
+
 def mean_correlation(results, h=None) -> MeanCorrelation:
     """Pointwise mean correlation coefficient function R-bar(h) over several maps (Eq. 9).
 
@@ -692,7 +727,9 @@ def mean_correlation(results, h=None) -> MeanCorrelation:
 
     Parameters
     ----------
-    results : sequence of CorrelationResult or SmoothedCorrelation
+    results : sequence of CorrelationResult, SmoothedCorrelation or tables
+        A table is a DataFrame / mapping with columns ``h`` (pixels), ``R`` and optionally ``h_nm``
+        (e.g. one aggregate's rows of the curves stored by :func:`mixmap.analyze`).
     h : array_like, optional
         Grid in nm (or pixels when no pixel size is known). Default: from 0 in steps of the smallest
         pixel size (1 px) up to the smallest support among the curves, so that every curve is defined
@@ -709,11 +746,7 @@ def mean_correlation(results, h=None) -> MeanCorrelation:
         raise InputError("results must be a list of CorrelationResult / SmoothedCorrelation objects") from None
     if not items:
         raise InputError("results is empty; pass at least one correlation result")
-    for i, it in enumerate(items):
-        if not isinstance(it, (CorrelationResult, SmoothedCorrelation)):
-            raise InputError(
-                f"results[{i}] must be a CorrelationResult or SmoothedCorrelation, got {type(it).__name__}"
-            )
+    items = [_as_curve(it, i) for i, it in enumerate(items)]
     sizes = [it.pixel_size for it in items]
     known = [s is not None for s in sizes]
     if any(known) and not all(known):
