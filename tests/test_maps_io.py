@@ -443,3 +443,25 @@ def test_composite_with_font_rendered_annotations(rng):
     np.testing.assert_allclose(maps["Ti"][keep], ti[keep], atol=1e-12)
     np.testing.assert_allclose(maps["W"][keep], w[keep], atol=1e-12)
     assert np.all(maps["Ti"][touched] == 0) and np.all(maps["W"][touched] == 0)
+
+
+def test_exclude_boxes_as_integer_array(rng):
+    ti, w = _truth_maps(rng, (40, 50))
+    img = _composite(ti, w)
+    boxes = np.array([[0, 0, 10, 12], [30, 40, 40, 50]])
+    by_array = mixmap.read_composite(img, exclude=boxes)
+    by_list = mixmap.read_composite(img, exclude=boxes.tolist())
+    np.testing.assert_array_equal(by_array["Ti"], by_list["Ti"])
+    assert np.all(by_array["Ti"][:10, :12] == 0)
+
+
+def test_overlay_mask_public_with_channels(rng):
+    ti, w = _truth_maps(rng, (60, 80))
+    ti[30, 40] = w[30, 40] = 0.6
+    img = _composite(ti, w, colours=("magenta", "green"))
+    img[50:53, 5:40] = 255
+    grey_ok = overlay_mask(img, {"Si": "magenta", "C": "green"})
+    assert grey_ok[51, 20] and not grey_ok[30, 40]  # bar excluded, isolated grey data pixel kept
+    assert overlay_mask(img)[30, 40]  # without channels grey is never data
+    with pytest.raises(InputError, match="unknown colour"):
+        overlay_mask(img, {"Si": "pinkish"})

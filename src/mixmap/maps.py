@@ -359,7 +359,9 @@ def read_maps(path_a, path_b, *, binary="auto"):
     * an alpha channel that is not fully opaque: the colour is composited over black (transparent =
       background, 0), which makes the map float.
 
-    For a composite of several elements in one image use :func:`read_composite`.
+    False-colour lookup tables (e.g. "fire", "rainbow") are not inverted: export such maps as grey
+    images or raw counts. For a composite of several elements in one image use
+    :func:`read_composite`.
 
     Raises
     ------
@@ -702,8 +704,13 @@ def _exclude_mask(exclude, rgb: np.ndarray, colours: np.ndarray) -> np.ndarray |
             )
         return _overlay_mask(rgb, colours)
     if isinstance(exclude, np.ndarray) and exclude.ndim == 2:
+        if exclude.dtype.kind in "iu" and exclude.shape[1] == 4 and exclude.shape != shape:
+            return _box_mask(exclude.tolist(), shape, "exclude")  # an (n, 4) array of boxes
         if exclude.dtype != bool:
-            raise InputError(f"exclude mask must be a bool array, got dtype {exclude.dtype}")
+            raise InputError(
+                f"exclude mask must be a bool array of the image shape {shape} (or an (n, 4) integer "
+                f"array of boxes), got dtype {exclude.dtype} and shape {exclude.shape}"
+            )
         if exclude.shape != shape:
             raise InputError(f"exclude mask has shape {exclude.shape} but the image is {shape}; pass a mask of the image size")
         return exclude
