@@ -10,7 +10,8 @@ from mixmap.precursors import _elements
 
 
 @pytest.mark.parametrize("element, E0, expected", [
-    # Kanaya-Okayama ranges quoted in Goldstein et al., SEM and X-ray Microanalysis (3rd ed.)
+    # Kanaya-Okayama ranges as tabulated (rounded) in Goldstein et al., SEM and X-ray
+    # Microanalysis, 3rd ed. (2003), chapter 3; Cu at 20 keV ~ 1.45 um as in the issue
     ("Cu", 20, 1.45),
     ("Au", 20, 0.86),
     ("Al", 20, 4.2),

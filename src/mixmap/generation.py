@@ -9,13 +9,13 @@ the X-ray generation depth" (AutoEMXSp precursor-mixing tutorial,
 - the Kanaya-Okayama electron range (K. Kanaya and S. Okayama, J. Phys. D: Appl. Phys. 5, 43-58
   (1972)), ``R = 0.0276 A E0^1.67 / (Z^0.889 ρ)`` µm with A in g/mol, E0 in keV, ρ in g/cm³, as
   given in J. I. Goldstein et al., *Scanning Electron Microscopy and X-Ray Microanalysis*, 3rd ed.
-  (Springer, 2003), Section 3.3.2 (Eq. 3.4);
+  (Springer, 2003), chapter 3 (electron range);
 - the Anderson-Hasler X-ray generation range (C. A. Anderson and M. F. Hasler, in *Proc. 4th Int.
   Conf. on X-Ray Optics and Microanalysis*, Hermann, Paris, 1966, p. 310),
   ``R_x = 0.064 (E0^1.68 - Ec^1.68) / ρ`` µm with Ec the critical excitation (edge) energy of the
-  line's shell, as given in Goldstein et al. (2003), Section 6.4 (X-ray range).
+  line's shell, as given in Goldstein et al. (2003), chapter 6 (X-ray range).
 
-Compounds use mass-fraction-weighted mean A and Z (Goldstein et al. 2003, Section 3.3.2). Element
+Compounds use mass-fraction-weighted mean A and Z (Goldstein et al. 2003, chapter 3). Element
 data (atomic weights, room-temperature densities, edge energies) come from
 ``mixmap/data/elements.csv``; see its header for the published sources.
 """
@@ -65,7 +65,7 @@ def mean_atomic_weight_number(material) -> tuple[float, float]:
     -------
     (A, Z) : tuple of float
         ``A = Σ w_i A_i`` and ``Z = Σ w_i Z_i`` with mass fractions ``w_i`` (Goldstein et al.
-        2003, Section 3.3.2, compounds in the Kanaya-Okayama range).
+        2003, chapter 3, compounds in the Kanaya-Okayama range).
     """
     w, els = _composition(material)
     A = sum(wi * els[el].atomic_weight for el, wi in w.items())
@@ -122,7 +122,7 @@ def kanaya_okayama_range(material, E0_keV, density=None):
     """Kanaya-Okayama electron range in a bulk target, in µm.
 
     ``R_KO = 0.0276 A E0^1.67 / (Z^0.889 ρ)`` (Kanaya & Okayama 1972; Goldstein et al. 2003,
-    Eq. 3.4) with A in g/mol, E0 in keV and ρ in g/cm³. For compounds A and Z are
+    chapter 3) with A in g/mol, E0 in keV and ρ in g/cm³. For compounds A and Z are
     mass-fraction-weighted means (:func:`mean_atomic_weight_number`). The X-ray generation depth of
     a line is smaller (see :func:`xray_generation_depth`); R_KO is the usual upper estimate of the
     lateral and depth resolution of an EDS spot.
@@ -201,7 +201,7 @@ def xray_generation_depth(material, line, E0_keV, density=None):
     """Anderson-Hasler X-ray generation range (depth) of a characteristic line, in µm.
 
     ``R_x = 0.064 (E0^1.68 - Ec^1.68) / ρ`` (Anderson & Hasler 1966; Goldstein et al. 2003,
-    Section 6.4) with E0 and the critical excitation energy Ec in keV and ρ in g/cm³. Ec is the
+    chapter 6) with E0 and the critical excitation energy Ec in keV and ρ in g/cm³. Ec is the
     absorption-edge energy of the line's shell: K for K lines, L3 for L lines (Lα), M5 for M lines
     (Mα), from ``mixmap/data/elements.csv`` (xraylib / Bearden & Burr 1967).
 
