@@ -101,9 +101,14 @@ _RSS_SCRIPT = textwrap.dedent("""
     import json, resource, sys, time
     import numpy as np
     import mixmap
+    from mixmap.kernels.windows import window_sums
     si = mixmap.open_spectrum_image(sys.argv[1])
     mode = sys.argv[2]
-    mixmap.element_maps(si, ["Cu_Ka"])  # JIT compile / imports before the timed pass
+    small = mixmap.write_spectrum_image(sys.argv[3], si.data[:2, :2], energy_offset=si.energy_offset,
+                                        energy_scale=si.energy_scale)
+    mixmap.element_maps(small, %r, background="windows")  # imports + JIT, not the big cube
+    si.data[:2, :2].sum(axis=2).compute()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t0 = time.perf_counter()
     if mode == "maps":
         mixmap.element_maps(si, %r, background="windows")
@@ -111,12 +116,13 @@ _RSS_SCRIPT = textwrap.dedent("""
         si.data.sum(axis=2, dtype=np.uint64).compute()
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kB
-    print(json.dumps({"seconds": dt, "peak_rss": rss}))
-""" % (LINES,))
+    print(json.dumps({"seconds": dt, "peak_rss": rss, "rss_before": rss0}))
+""" % (LINES, LINES))
 
 
 def _measure(path, mode):
-    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(path), mode], check=True,
+    small = f"{path}-warmup-{mode}.zarr"
+    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(path), mode, small], check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -132,7 +138,7 @@ def test_peak_memory(benchmark, cube):
     print(f"\npeak RSS (whole process incl. imports) for a {si.data.nbytes / gib:.2f} GiB cube: "
           f"element maps {res['peak_rss'] / gib:.3f} GiB ({res['seconds']:.2f} s), "
           f"read-and-sum {base['peak_rss'] / gib:.3f} GiB ({base['seconds']:.2f} s); "
-          f"target < 1 GiB")
+          f"after imports + JIT {res['rss_before'] / gib:.3f} GiB; target < 1 GiB")
 
 
 def test_exspy_lazy_peer(benchmark, cube):

@@ -349,6 +349,9 @@ def test_convert_roundtrip_rosettasciio(tmp_path, rng, plugin, ext):
         assert si.beam_energy == 200.0 and si.fwhm_mnka == 128.0
     if ext == "hspy":
         assert si.elements == ("Cu", "Zn")
+    if ext == "rpl":  # the .raw file (with its .rpl next to it) works too
+        si2 = mixmap.convert(src.with_suffix(".raw"), tmp_path / "raw.zarr")
+        np.testing.assert_array_equal(si2.data.compute(), cube)
 
 
 def _write_h5oina(path, cube, *, spectrum=True):
@@ -393,6 +396,9 @@ def test_convert_bad_inputs(tmp_path, store):
     (tmp_path / "a.xyz").write_text("hello")
     with pytest.raises(FormatError, match="unknown file type"):
         mixmap.convert(tmp_path / "a.xyz", tmp_path / "x.zarr")
+    (tmp_path / "lonely.raw").write_bytes(b"\0" * 10)
+    with pytest.raises(FormatError, match=".rpl header"):
+        mixmap.convert(tmp_path / "lonely.raw", tmp_path / "x.zarr")
     (tmp_path / "bad.h5oina").write_text("not hdf5")
     with pytest.raises(FormatError, match="HDF5"):
         mixmap.convert(tmp_path / "bad.h5oina", tmp_path / "x.zarr")

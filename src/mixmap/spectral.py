@@ -200,6 +200,10 @@ class _DaskProgress:
             def _posttask(self, key, result, dsk, state, worker_id):
                 bar.update(1)
 
+            def _finish(self, dsk, state, errored):
+                if not errored and bar.total:
+                    bar.n = bar.total  # the graph may hold keys that are not tasks
+
         self._cb = _CB()
         self._cb.__enter__()
         bar.__enter__()
@@ -1016,7 +1020,9 @@ def convert(src, dst, *, chunks=None, fwhm_mnka=None, overwrite=False, progress=
     ext = src_path.suffix.lower()
     handle = None
     try:
-        if ext == ".raw" and src_path.with_suffix(".rpl").exists():
+        if ext == ".raw":
+            if not src_path.with_suffix(".rpl").exists():
+                raise FormatError(f"src {name!r}: a .raw file needs its .rpl header next to it")
             ext, src_path = ".rpl", src_path.with_suffix(".rpl")
         if ext == ".h5oina":
             try:
