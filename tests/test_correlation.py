@@ -521,3 +521,16 @@ def test_mean_correlation_from_tables(rng):
         mixmap.mean_correlation([{"h": [0, 1], "R": [1.0]}])
     with pytest.raises(InputError, match="pixel size"):
         mixmap.mean_correlation([{"h": [0, 1, 2], "R": [1.0, 0.5, 0.2], "h_nm": [0, 1, 3]}])
+
+
+def test_h_max_beyond_the_map_is_cheap_and_empty(rng):
+    a, b = blob_maps(rng, shape=(12, 10))
+    res = mixmap.correlation(a, b, h_max=5000, memory_budget=10**6)
+    assert len(res.h) == 5001 and res.tiles == 1
+    assert np.all(res.n_pairs[16:] == 0) and np.all(np.isnan(res.R[16:]))
+    S, N, R = expected(a, b, 20)
+    np.testing.assert_array_equal(res.n_pairs[:21], N)
+    samp = mixmap.correlation(a, b, h_max=300, method="pairs", n_pairs=50, seed=1)
+    short = mixmap.correlation(a, b, h_max=15, method="pairs", n_pairs=50, seed=1)
+    np.testing.assert_array_equal(samp.n_pairs[:16], short.n_pairs)
+    assert np.all(samp.n_pairs[16:] == 0)

@@ -579,17 +579,23 @@ def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=No
     radial, pairs = _kernels()
     use_dir = dirn is not None
     theta, tol = dirn if use_dir else (0.0, 90.0)
+    # no pair lies beyond the map diagonal: compute up to that bin, the rest is empty (n_h = 0)
+    H, W = f.shape
+    h_eff = min(h_max, int(math.floor(math.hypot(H - 1, W - 1) + 0.5)))
     if method == "fft":
-        wf, wm, tiles = _windows(f, fg, h_max, budget)
-        S, N = radial.radial_pair_sums(wf, wm, h_max, use_dir, theta, tol)
+        wf, wm, tiles = _windows(f, fg, h_eff, budget)
+        S, N = radial.radial_pair_sums(wf, wm, h_eff, use_dir, theta, tol)
     else:
-        keys = kernel_keys(generator(seed), h_max + 1)
-        rdy, rdx, rstart = pairs.ring_offsets(h_max, use_dir, theta, tol)
+        keys = kernel_keys(generator(seed), h_max + 1)[: h_eff + 1]
+        rdy, rdx, rstart = pairs.ring_offsets(h_eff, use_dir, theta, tol)
         fg_index = np.flatnonzero(fg).astype(np.int64)
         S, N = pairs.random_pair_sums(
             f.ravel(), fg.ravel(), f.shape[1], fg_index, rdy, rdx, rstart, n_pairs, max_attempts, keys
         )
         tiles = 0
+    if h_eff < h_max:
+        S = np.concatenate([S, np.zeros(h_max - h_eff)])
+        N = np.concatenate([N, np.zeros(h_max - h_eff, dtype=np.int64)])
     with np.errstate(invalid="ignore", divide="ignore"):
         C = np.where(N > 1, S / (N - 1), np.nan)
     R = C / s2max
