@@ -54,9 +54,10 @@ import numpy as np
 import pandas as pd
 
 from ._random import seed_sequence
-from .errors import FormatError, InputError, MixmapError
+from .errors import DataError, FormatError, InputError, MixmapError
 
-__all__ = ["analyze", "read_results", "COLUMNS"]
+__all__ = ["analyze", "read_results", "correlation_summary", "correlation_results", "CorrelationSummary",
+           "COLUMNS"]
 
 #: Columns of the table returned by :func:`analyze` (correlation columns are appended when asked).
 COLUMNS = ["id", "source", "group", "item", "aggregate", "P", "P10", "P01", "P11", "n_foreground",
@@ -65,9 +66,11 @@ COLUMNS = ["id", "source", "group", "item", "aggregate", "P", "P10", "P01", "P11
 _FLOATS = ["P", "P10", "P01", "P11", "s2", "s2_ci_low", "s2_ci_high", "s2_max", "s2_min", "schmahl"]
 _INTS = ["n_foreground", "target_count"]
 _STRS = ["id", "source", "group", "status", "error"]
-_CORR_SCALARS = ["h_max", "integral_scale", "integral_scale_nm", "correlation_length",
+_CORR_SCALARS = ["h_max", "integral_scale_px", "integral_scale_nm", "correlation_length_px",
                  "correlation_length_nm"]
-_CORR_COLUMNS = ["id", "source", "group", "item", "aggregate", "h", "h_nm", "R", "n_pairs"]
+#: long-format R(h) table: one row per (aggregate, h); enough to rebuild each CorrelationResult
+_CORR_COLUMNS = ["id", "source", "group", "item", "aggregate", "h", "h_nm", "C", "R", "n_pairs",
+                 "sum_products", "P", "s2_max", "n_foreground", "pixel_size", "method"]
 _LOCAL = ("threads", "processes", "synchronous")
 
 
@@ -437,33 +440,41 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
     row.update({c: int(d[c]) for c in _INTS})
     curve = None
     if cfg["correlation"]:
-        scalars, curve = _correlate(a, b, cfg)
+        corr_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
+        scalars, curve = _correlate(a, b, cfg, corr_seed)
         row.update(scalars)
     row.update(status="ok", error="")
     return row, curve
 
 
-def _correlate(a, b, cfg):
-    from . import correlation as corr
+def _correlate(a, b, cfg, seed):
+    """R(h) of one aggregate (Eqs. 7-8) and its scale of segregation, via mixmap.correlation."""
+    from .correlation import correlation, scale_of_segregation
 
     opts = dict(cfg["correlation"])
     if "pixel_size" not in opts and cfg["particles"] is not None:
         opts["pixel_size"] = cfg["particles"].pixel_size
-    res = corr.correlation(a, b, **opts)
-    sc = corr.scale_of_segregation(res)
-    get = (lambda k: sc.get(k, np.nan)) if isinstance(sc, Mapping) else (lambda k: getattr(sc, k, np.nan))
-    h = np.asarray(res.h, dtype=np.float64)
-    h_nm = getattr(res, "h_nm", None)
-    h_nm = np.full(h.shape, np.nan) if h_nm is None else np.asarray(h_nm, dtype=np.float64)
+    opts.setdefault("seed", seed)
+    res = correlation(a, b, **opts)
+    sc = scale_of_segregation(res)
+    n = res.h.size
     scalars = {
-        "h_max": float(h[-1]),
-        "integral_scale": float(get("integral_scale")),
-        "integral_scale_nm": _float_or_nan(get("integral_scale_nm")),
-        "correlation_length": float(get("correlation_length")),
-        "correlation_length_nm": _float_or_nan(get("correlation_length_nm")),
+        "h_max": float(res.h_max),
+        "integral_scale_px": _float_or_nan(sc.integral_scale_px),
+        "integral_scale_nm": _float_or_nan(sc.integral_scale_nm),
+        "correlation_length_px": _float_or_nan(sc.correlation_length_px),
+        "correlation_length_nm": _float_or_nan(sc.correlation_length_nm),
     }
-    curve = {"h": h, "h_nm": h_nm, "R": np.asarray(res.R, dtype=np.float64),
-             "n_pairs": np.asarray(res.n_pairs, dtype=np.float64)}
+    curve = {
+        "h": res.h.astype(np.float64),
+        "h_nm": np.full(n, np.nan) if res.h_nm is None else np.asarray(res.h_nm, dtype=np.float64),
+        "C": res.C, "R": res.R, "n_pairs": res.n_pairs.astype(np.float64),
+        "sum_products": np.asarray(res.sum_products, dtype=np.float64),
+        "P": np.full(n, res.P), "s2_max": np.full(n, res.s2_max),
+        "n_foreground": np.full(n, float(res.n_foreground)),
+        "pixel_size": np.full(n, np.nan if res.pixel_size is None else float(res.pixel_size)),
+        "method": [res.method] * n,
+    }
     return scalars, curve
 
 
@@ -507,8 +518,6 @@ def _run_item_inner(item, cfg, entropy, maps=None):
         except Exception as exc:  # noqa: BLE001
             return [_error_row(item, 0, item.id, exc, corr)], []
         if not pairs:
-            from .errors import DataError
-
             return [_error_row(item, 0, item.id, DataError("label_aggregates found no aggregate in the image"), corr)], []
         targets = [(k, f"{item.id}#{k}", p, (item.pos, k)) for k, p in enumerate(pairs)]
     else:
@@ -550,11 +559,11 @@ def _normalize(df: pd.DataFrame, correlation: bool = False) -> pd.DataFrame:
 
 def _normalize_curves(df: pd.DataFrame) -> pd.DataFrame:
     df = df[_CORR_COLUMNS].copy()
-    for c in ("id", "source", "group"):
+    for c in ("id", "source", "group", "method"):
         df[c] = df[c].astype(str)
     for c in ("item", "aggregate"):
         df[c] = df[c].astype(np.int64)
-    for c in ("h", "h_nm", "R", "n_pairs"):
+    for c in ("h", "h_nm", "C", "R", "n_pairs", "sum_products", "P", "s2_max", "n_foreground", "pixel_size"):
         df[c] = df[c].astype(np.float64)
     return df
 
@@ -673,9 +682,118 @@ def read_results(out, *, correlation: bool = False) -> pd.DataFrame:
     df = _Table(out, sidecar, "rows").read()
     if df is None:
         raise FormatError(f"no results found in {out} (nor unfinished parts in {sidecar})")
-    corr = "integral_scale" in df.columns
+    corr = "integral_scale_px" in df.columns
     df = _dedup(_normalize(df, corr))
     return df.sort_values(["source", "aggregate"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CorrelationSummary:
+    """Mean correlation coefficient function R̄(h) per group (Eq. 9) with its fit (Eq. 14).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by group: ``n`` (aggregates), ``unit`` (``"nm"`` or ``"px"``), ``h_end``, the fitted
+        parameters of the model (e.g. ``s1, s2, nu, lam``), ``r2``, and the scale of segregation of
+        R̄ (``integral_scale``, ``correlation_length``, in ``unit``).
+    means : dict
+        group -> :class:`mixmap.correlation.MeanCorrelation`.
+    fits : dict
+        group -> :class:`mixmap.correlation.CorrelationFit` (missing when the fit failed).
+    """
+
+    table: pd.DataFrame
+    means: dict
+    fits: dict
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def to_dict(self) -> dict:
+        return {"table": self.table.reset_index().to_dict(orient="list"),
+                "means": {k: v.to_dict() for k, v in self.means.items()},
+                "fits": {k: v.to_dict() for k, v in self.fits.items()}}
+
+
+def correlation_results(curves: pd.DataFrame) -> dict:
+    """Rebuild one :class:`mixmap.correlation.CorrelationResult` per aggregate from the long table.
+
+    ``curves`` is ``table.attrs["correlation"]`` of :func:`analyze` or ``read_results(out,
+    correlation=True)``. Returns ``{(source, aggregate): CorrelationResult}`` in table order.
+    """
+    from .correlation import CorrelationResult
+
+    missing = [c for c in _CORR_COLUMNS if c not in getattr(curves, "columns", [])]
+    if missing:
+        raise InputError(f"curves lacks column(s) {missing}; pass the correlation table of mixmap.analyze")
+    out = {}
+    for (src, agg), g in curves.groupby(["source", "aggregate"], sort=False):
+        g = g.sort_values("h")
+        px = float(g["pixel_size"].iloc[0])
+        px = None if not np.isfinite(px) else px
+        out[(src, int(agg))] = CorrelationResult(
+            h=g["h"].to_numpy().astype(np.int64), h_nm=None if px is None else g["h_nm"].to_numpy(),
+            C=g["C"].to_numpy(), R=g["R"].to_numpy(), n_pairs=g["n_pairs"].to_numpy().astype(np.int64),
+            sum_products=g["sum_products"].to_numpy(), P=float(g["P"].iloc[0]),
+            s2_max=float(g["s2_max"].iloc[0]), n_foreground=int(g["n_foreground"].iloc[0]),
+            h_max=int(g["h"].max()), method=str(g["method"].iloc[0]), pixel_size=px)
+    return out
+
+
+def correlation_summary(curves: pd.DataFrame, *, by="group", model="sinc-exp", sigma=None,
+                        h=None) -> CorrelationSummary:
+    """Per-group mean correlation function R̄(h) (Eq. 9), its fit (Eq. 14) and scale of segregation.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Long R(h) table of :func:`analyze` with ``correlation=`` (``table.attrs["correlation"]`` or
+        ``read_results(out, correlation=True)``).
+    by : str
+        Group column.
+    model : str
+        Model for :func:`mixmap.fit_correlation` (default ``"sinc-exp"``, Eq. 14).
+    sigma : float, optional
+        Smooth each R_i with a Gaussian kernel of this width (pixels) before averaging, as in
+        Section 2.2.3 (:func:`mixmap.smooth_correlation`). Default: the exact curves.
+    h : array_like, optional
+        Common grid for :func:`mixmap.mean_correlation` (nm when pixel sizes are known).
+
+    Returns
+    -------
+    CorrelationSummary
+    """
+    from .correlation import fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
+
+    if by not in getattr(curves, "columns", []):
+        raise InputError(f"curves lacks the by={by!r} column")
+    results = correlation_results(curves)
+    group_of = curves.drop_duplicates(["source", "aggregate"]).set_index(["source", "aggregate"])[by].astype(str)
+    rows, means, fits = [], {}, {}
+    for grp in sorted(set(group_of)):
+        items = [r for key, r in results.items() if group_of[key] == grp]
+        if sigma is not None:
+            items = [smooth_correlation(r, sigma) for r in items]
+        mean = mean_correlation(items, h=h)
+        means[grp] = mean
+        row = {by: grp, "n": mean.n_results, "unit": mean.unit, "h_end": float(mean.h[-1]), "r2": np.nan}
+        try:
+            fit = fit_correlation(mean, model=model)
+        except MixmapError:
+            fit = None
+        if fit is not None:
+            fits[grp] = fit
+            row.update(fit.params)
+            row["r2"] = fit.r2
+        sc = scale_of_segregation(mean)
+        u = mean.unit
+        row["integral_scale"] = _float_or_nan(getattr(sc, f"integral_scale_{u}"))
+        row["correlation_length"] = _float_or_nan(getattr(sc, f"correlation_length_{u}"))
+        rows.append(row)
+    if not rows:
+        raise DataError("no correlation curve to summarise (every aggregate failed?)")
+    return CorrelationSummary(table=pd.DataFrame(rows).set_index(by), means=means, fits=fits)
 
 
 def _check_out(out: Path):
@@ -875,9 +993,11 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
         or ``{id: label}``. Default: the Zarr ``groups``/``group`` attributes, else ``"all"``.
     correlation : dict, optional
         Also compute R(h) of each aggregate with :func:`mixmap.correlation` (these options, e.g.
-        ``{"h_max": 50}``): adds columns ``h_max, integral_scale, correlation_length`` (and ``_nm``)
-        from :func:`mixmap.scale_of_segregation`; the curves are in ``table.attrs["correlation"]``
-        (long format) and next to ``out``.
+        ``{"h_max": 50}``; ``pixel_size`` defaults to that of ``particles``): adds columns
+        ``h_max, integral_scale_px, integral_scale_nm, correlation_length_px, correlation_length_nm``
+        from :func:`mixmap.scale_of_segregation`; the curves (long format, one row per aggregate and
+        h) are in ``table.attrs["correlation"]`` and next to ``out``; summarise them per group with
+        :func:`correlation_summary` (mean R̄, Eq. 9, and the fit of Eq. 14).
     label : bool or dict
         Split each image into aggregates first with :func:`mixmap.label_aggregates` (a dict gives
         its options). Row ids become ``"<id>#<k>"``.

@@ -134,6 +134,25 @@ def _print_summary(table, args, seed):
     return s
 
 
+def _print_correlation(curves, args):
+    from mixmap.batch import correlation_summary
+
+    cs = correlation_summary(curves, by=getattr(args, "by", "group"))
+    t = cs.table
+    print("scale of segregation per group (mean R(h), Eq. 9; fit of Eq. 14; lengths in "
+          f"{', '.join(sorted(set(t['unit'])))}):")
+    print(t.to_string(float_format=lambda v: f"{v:.4g}"))
+    if args.figures:
+        from mixmap.plot import correlation as plot_correlation
+
+        path = Path(args.figures) / "correlation.png"
+        import matplotlib.pyplot as plt
+
+        plt.close(plot_correlation(cs.means, fits=cs.fits, path=path))
+        print(f"figure: {path}")
+    return cs
+
+
 def _report_status(table):
     bad = table[table["status"] != "ok"]
     print(f"{len(table)} aggregates: {len(table) - len(bad)} ok, {len(bad)} not analysed")
@@ -161,6 +180,8 @@ def run_analyze(args) -> int:
     print(f"table: {os.fspath(args.out)}")
     if (table["status"] == "ok").any():
         _print_summary(table, args, args.seed)
+        if "correlation" in table.attrs and len(table.attrs["correlation"]):
+            _print_correlation(table.attrs["correlation"], args)
     return 0
 
 
@@ -170,4 +191,8 @@ def run_summary(args) -> int:
     table = read_results(args.results)
     _report_status(table)
     _print_summary(table, args, args.seed)
+    if "integral_scale_px" in table.columns:
+        curves = read_results(args.results, correlation=True)
+        if len(curves):
+            _print_correlation(curves, args)
     return 0
