@@ -351,3 +351,89 @@ def test_correlation_option_stored_alongside_and_summarised(tmp_path, store):
     assert (s.table["r2"] > 0.9).all() and s.table.loc["C65", "n"] == 4
     m = mixmap.mean_correlation([mixmap.correlation(*maps[i], h_max=12, pixel_size=2.0) for i in range(4)])
     np.testing.assert_allclose(s.means["C65"].R, m.R)
+
+
+def _write_png(path, mask):
+    from PIL import Image
+
+    Image.fromarray((np.asarray(mask) * 255).astype(np.uint8)).save(path)
+
+
+@pytest.fixture(scope="module")
+def png_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("png")
+    maps = _maps(4, seed=5)
+    for i, (a, b) in enumerate(maps):
+        cond = "C65" if i < 2 else "KB"
+        _write_png(d / f"{cond}_map{i}_C.png", a)
+        _write_png(d / f"{cond}_map{i}_Si.png", b)
+    (d / "KB_map9_C.png").write_bytes(b"not a png")           # unreadable
+    _write_png(d / "KB_map9_Si.png", maps[0][1])
+    _write_png(d / "KB_map8_C.png", maps[0][0])                # its pair is missing
+    return d, maps
+
+
+def test_glob_pattern_with_pair_template(png_dir):
+    d, maps = png_dir
+    t = mixmap.analyze(str(d / "*_C.png"), pair="{stem}_Si.png", groups=r"(C65|KB)_", **KW)
+    assert list(t["id"]) == ["C65_map0", "C65_map1", "KB_map2", "KB_map3", "KB_map8", "KB_map9"]
+    assert list(t["group"]) == ["C65", "C65", "KB", "KB", "KB", "KB"]
+    assert list(t["status"]) == ["ok"] * 4 + ["unreadable", "unreadable"]
+    assert "KB_map8_Si.png" in t.loc[4, "error"]
+    # the maps read from the files give the same numbers as the arrays (positional seeds)
+    ref = mixmap.analyze(maps, **KW)
+    np.testing.assert_array_equal(t["schmahl"][:4], ref["schmahl"])
+    # explicit (path_a, path_b) pairs: same rows, ids from the A file names
+    pairs = [(d / f"C65_map{i}_C.png", d / f"C65_map{i}_Si.png") for i in range(2)]
+    t2 = mixmap.analyze(pairs, **KW)
+    assert list(t2["id"]) == ["C65_map0_C", "C65_map1_C"]
+    np.testing.assert_array_equal(t2["schmahl"], ref["schmahl"][:2])
+
+
+def test_composites_with_channel_names(tmp_path):
+    from PIL import Image
+
+    maps = _maps(2, seed=9)
+    for i, (a, b) in enumerate(maps):
+        rgb = np.zeros(a.shape + (3,), np.uint8)
+        rgb[..., 1] = 255 * a          # C green
+        rgb[..., 0] = 255 * b          # Si red
+        Image.fromarray(rgb).save(tmp_path / f"comp{i}.png")
+    t = mixmap.analyze(str(tmp_path / "comp*.png"), channels={"C": "green", "Si": "red"}, **KW)
+    assert list(t["id"]) == ["comp0", "comp1"] and (t["status"] == "ok").all()
+    for i, (a, b) in enumerate(maps):
+        assert t.loc[i, "P"] == pytest.approx(a.sum() / (a.sum() + b.sum()), abs=1e-6)
+
+
+def test_label_splits_images_into_aggregates():
+    a1, b1 = _maps(1, seed=1, shape=(30, 30))[0]
+    a2, b2 = _maps(1, seed=2, shape=(30, 30))[0]
+    a = np.zeros((40, 80), bool)
+    b = np.zeros((40, 80), bool)
+    a[5:35, 5:35], b[5:35, 5:35] = a1, b1
+    a[5:35, 45:75], b[5:35, 45:75] = a2, b2
+    t = mixmap.analyze([(a, b), (np.zeros((9, 9), bool), np.zeros((9, 9), bool))], label={"min_area": 20},
+                       **{**KW, "n_particles": 5})
+    assert list(t["id"][:2]) == ["0#0", "0#1"] and list(t["aggregate"][:2]) == [0, 1]
+    assert (t["status"][:2] == "ok").all() and t.loc[2, "status"] == "invalid"
+    ss = np.random.SeedSequence(0).spawn(2)[0].spawn(2)
+    crops = mixmap.label_aggregates(a, b, min_area=20)
+    r = mixmap.intra_mixing(*crops[1], seed=ss[1], **{**KW, "n_particles": 5})
+    assert t.loc[1, "schmahl"] == r.schmahl
+
+
+def test_cli_on_png_files(png_dir, tmp_path, capsys, monkeypatch):
+    from mixmap.cli import main
+
+    d, _ = png_dir
+    monkeypatch.chdir(tmp_path)
+    rc = main(["analyze", str(d / "*_C.png"), "--pair", "{stem}_Si.png", "--group-by", "(C65|KB)_",
+               "--particles", "10", "--particle-area-px", "4", "--samples", "40", "--out", "res.parquet"])
+    cap = capsys.readouterr()
+    assert rc == 0, cap.err
+    assert "6 aggregates: 4 ok, 2 not analysed" in cap.out and "unreadable" in cap.err
+    assert (tmp_path / "res.parquet").exists() and len(read_results(tmp_path / "res.parquet")) == 6
+    # pairs given explicitly
+    rc = main(["analyze", str(d / "C65_map0_C.png"), str(d / "C65_map0_Si.png"), str(d / "C65_map1_C.png"),
+               str(d / "C65_map1_Si.png"), "--particles", "10", "--particle-area-px", "4", "--out", "p.csv"])
+    assert rc == 0 and "2 aggregates: 2 ok" in capsys.readouterr().out
