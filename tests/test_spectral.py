@@ -94,7 +94,8 @@ def test_write_open_roundtrip(store, cube):
     d = si.to_dict()
     assert d["beam_energy_keV"] == 200 and d["pixel_size_nm"] == 2.0
     assert d["elements"] == ["Cu", "Zn"] and d["fwhm_mnka_eV"] == 130.0
-    meta = json.loads((store_path := os.path.join(store.path, "zarr.json")) and open(store_path).read())
+    with open(os.path.join(store.path, "zarr.json")) as fh:
+        meta = json.load(fh)
     assert meta["attributes"]["mixmap"]["complete"] is True
 
 
