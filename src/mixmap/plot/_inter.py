@@ -33,11 +33,22 @@ def _groups(table, by):
 
 
 def _schmahl_range(groups):
+    """[min(0, M_min), max(1, M_max)] widened to multiples of 0.1 (Schmahl index can leave [0, 1])."""
     allm = np.concatenate([m for _, _, m in groups])
-    return min(0.0, float(allm.min())), max(1.0, float(allm.max()))
+    lo = min(0.0, np.floor(float(allm.min()) * 10 + 1e-9) / 10)
+    hi = max(1.0, np.ceil(float(allm.max()) * 10 - 1e-9) / 10)
+    return lo, hi
 
 
-def schmahl_histogram(table, *, by="group", bins=10, path=None):
+def _edges(lo, hi, bins):
+    if bins is None:  # bins 0.1 wide, aligned on multiples of 0.1
+        return np.linspace(lo, hi, int(round((hi - lo) * 10)) + 1)
+    if np.ndim(bins) == 0:
+        return np.linspace(lo, hi, int(bins) + 1)
+    return np.asarray(bins, dtype=np.float64)
+
+
+def schmahl_histogram(table, *, by="group", bins=None, path=None):
     """Histogram of the Schmahl index M_AS per group (paper Fig. 5a, Section 3.2).
 
     Parameters
@@ -47,8 +58,9 @@ def schmahl_histogram(table, *, by="group", bins=10, path=None):
         ``status != "ok"`` are left out.
     by : str or None
         Group column; ``None`` plots all rows as one group.
-    bins : int or sequence
-        Number of bins over [min(0, M_min), max(1, M_max)] (shared by all groups) or the bin edges.
+    bins : int, sequence or None
+        Number of bins over [min(0, M_min), max(1, M_max)] (shared by all groups), or the bin edges.
+        Default: bins 0.1 wide.
     path : str or Path, optional
         Save the figure as PNG there.
 
@@ -59,7 +71,7 @@ def schmahl_histogram(table, *, by="group", bins=10, path=None):
     """
     groups = _groups(table, by)
     lo, hi = _schmahl_range(groups)
-    edges = np.linspace(lo, hi, int(bins) + 1) if np.ndim(bins) == 0 else np.asarray(bins, float)
+    edges = _edges(lo, hi, bins)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -77,7 +89,7 @@ def schmahl_histogram(table, *, by="group", bins=10, path=None):
     return finish(fig, path)
 
 
-def schmahl_heatmap(table, *, by="group", bins=10, path=None):
+def schmahl_heatmap(table, *, by="group", bins=None, path=None):
     """Heat map of the Schmahl index M_AS against the concentration P, one panel per group (Fig. 6).
 
     Parameters
@@ -86,8 +98,9 @@ def schmahl_heatmap(table, *, by="group", bins=10, path=None):
         Rows with ``P``, ``schmahl`` and the ``by`` column; rows with ``status != "ok"`` are left out.
     by : str or None
         Group column; ``None`` plots all rows in one panel.
-    bins : int
-        Bins along each axis: P over [0, 1], M_AS over [min(0, M_min), max(1, M_max)].
+    bins : int or None
+        Bins along each axis: P over [0, 1], M_AS over [min(0, M_min), max(1, M_max)]. Default:
+        cells 0.1 wide on both axes.
     path : str or Path, optional
         Save the figure as PNG there.
 
@@ -99,8 +112,7 @@ def schmahl_heatmap(table, *, by="group", bins=10, path=None):
     """
     groups = _groups(table, by)
     lo, hi = _schmahl_range(groups)
-    nb = int(bins)
-    xe, ye = np.linspace(0.0, 1.0, nb + 1), np.linspace(lo, hi, nb + 1)
+    xe, ye = _edges(0.0, 1.0, bins), _edges(lo, hi, bins)
     hists = [np.histogram2d(p, m, bins=(xe, ye))[0] for _, p, m in groups]
     vmax = max(1.0, max(float(h.max()) for h in hists))
     plt = pyplot()
@@ -110,15 +122,16 @@ def schmahl_heatmap(table, *, by="group", bins=10, path=None):
     cmap = plt.get_cmap("viridis").with_extremes(bad="white")  # empty cells white
     for ax, (k, p, m), h in zip(axes[0], groups, hists):
         im = ax.pcolormesh(xe, ye, np.ma.masked_equal(h.T, 0), cmap=cmap, vmin=0, vmax=vmax)
-        ax.plot([p.mean()], [m.mean()], marker="x", color="red", markersize=11, mew=2.5, linestyle="none",
-                label=f"mean ({p.mean():.2f}, {m.mean():.2f})")
-        ax.set_title(f"{k} (n = {p.size})", fontsize=10)
+        ax.plot([p.mean()], [m.mean()], marker="x", color="red", markersize=11, mew=2.5, linestyle="none")
+        ax.set_title(f"{k} (n = {p.size})\nmean $\\bar P$ = {p.mean():.2f}, $\\bar M_{{AS}}$ = {m.mean():.2f} (x)",
+                     fontsize=9)
         ax.set_xlabel("concentration $P$")
         ax.set_xlim(0, 1)
         ax.set_ylim(lo, hi)
-        ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
     axes[0][0].set_ylabel("Schmahl index $M_{AS}$")
-    cb = fig.colorbar(im, ax=list(axes[0]), shrink=0.9)
+    from matplotlib.ticker import MaxNLocator
+
+    cb = fig.colorbar(im, ax=list(axes[0]), shrink=0.9, ticks=MaxNLocator(integer=True))
     cb.set_label("aggregates")
-    fig.suptitle("Schmahl index vs concentration (cf. Fig. 6)", fontsize=10)
+    fig.suptitle("Schmahl index vs concentration (cf. Fig. 6)", fontsize=10, y=1.04)
     return finish(fig, path)
