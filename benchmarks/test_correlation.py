@@ -22,13 +22,17 @@ import mixmap
 from mixmap.correlation import _centred_field, fft_memory
 
 
-def _median_time(fn, reps):
+def _times(fn, reps):
     ts = []
     for _ in range(reps):
         t0 = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+    return np.array(ts)
+
+
+def _median_time(fn, reps):
+    return float(np.median(_times(fn, reps)))
 
 
 def test_exact_vs_porespy(benchmark):
@@ -44,19 +48,21 @@ def test_exact_vs_porespy(benchmark):
     assert res.tiles == 1 and res.n_pairs[0] == res.n_foreground
     if not big:
         return
-    t_fast = benchmark.stats.stats.median
+    t_fast, t_fast_min = benchmark.stats.stats.median, benchmark.stats.stats.min
 
     # PoreSpy on the same map: the two-point correlation of phase A, binned up to the same h_max
     bins = np.arange(0, h_max + 2) - 0.5
     bins[0] = 0.0
     tpc = lambda: porespy.metrics.two_point_correlation(a, bins=bins)  # noqa: E731
     tpc()  # its Numba radial sum compiles on first use
-    t_peer = _median_time(tpc, 3)
-    ratio = t_peer / t_fast
-    benchmark.extra_info.update(porespy_s=t_peer, mixmap_s=t_fast, speedup=ratio)
-    print(f"\nexact R(h) {shape}, h_max={h_max}: mixmap {t_fast*1e3:.1f} ms, PoreSpy two_point_correlation "
-          f"{t_peer*1e3:.1f} ms, speed-up {ratio:.1f}x")
-
+    ts = _times(tpc, 3)
+    t_peer, t_peer_min = float(np.median(ts)), float(ts.min())
+    ratio, ratio_min = t_peer / t_fast, t_peer_min / t_fast_min
+    benchmark.extra_info.update(porespy_s=t_peer, mixmap_s=t_fast, speedup=ratio, speedup_min=ratio_min)
+    # the machine may be shared: the ratio of the fastest runs is the less disturbed figure
+    print(f"\nexact R(h) {shape}, h_max={h_max}: mixmap {t_fast*1e3:.1f} ms (min {t_fast_min*1e3:.1f}), PoreSpy "
+          f"two_point_correlation {t_peer*1e3:.1f} ms (min {t_peer_min*1e3:.1f}), speed-up {ratio:.1f}x "
+          f"(of minima {ratio_min:.1f}x)")
 
 def test_exact_vs_brute_force(benchmark):
     big = not benchmark.disabled
