@@ -18,8 +18,8 @@ the closest of ``n_dirs`` lines, is kept. Two spheres touch when their centres a
 sintering overlap. Clusters of several spheres are built first (each in its own frame, from its first
 sphere), then attached in order to the cluster of the first group.
 
-``decorate`` places spheres on the surface of an existing backbone instead: a random backbone sphere,
-a random direction, accepted when nothing overlaps.
+``decorate`` places spheres on the surface of an existing backbone instead: a backbone sphere drawn
+by weight, a random direction, accepted when nothing overlaps.
 
 Randomness comes from the counter-based generator of :mod:`mixmap.kernels.rng`, one key per
 aggregate, with a fixed number of draws per step, so the result depends only on the key.
@@ -28,7 +28,7 @@ aggregate, with a fixed number of draws per step, so the result depends only on 
 import numpy as np
 from numba import njit
 
-from .rng import randbelow, uniform
+from .rng import uniform
 
 _TWO_PI = 2.0 * np.pi
 
@@ -185,18 +185,21 @@ def grow(radii, starts, df, kf, neck, n_dirs, key):
 
 
 @njit(cache=True, nogil=True)
-def decorate(pos, radii, n_backbone, neck, max_tries, key, ctr):
+def decorate(pos, radii, n_backbone, cum_weights, neck, max_tries, key, ctr):
     """Place spheres ``n_backbone..n-1`` each touching a random backbone sphere, without overlap.
 
-    Each try uses 3 draws (backbone sphere, direction). Works in place on ``pos``; returns the number
-    of spheres that found no free place within ``max_tries`` (their rows are set to NaN).
+    The backbone sphere is drawn with probability proportional to its weight (``cum_weights``:
+    cumulative weights of spheres 0..n_backbone-1, last > 0). Each try uses 3 draws (backbone sphere,
+    direction). Works in place on ``pos``; returns the number of spheres that found no free place
+    within ``max_tries`` (their rows are set to NaN).
     """
     n = radii.shape[0]
     failed = 0
+    total = cum_weights[n_backbone - 1]
     for k in range(n_backbone, n):
         placed = False
         for _ in range(max_tries):
-            i = randbelow(key, ctr, n_backbone)
+            i = min(np.searchsorted(cum_weights, uniform(key, ctr) * total, side="right"), n_backbone - 1)
             u0, u1, u2 = unit_vector(key, ctr + 1)
             ctr += 3
             dist = (radii[i] + radii[k]) * (1.0 - neck)

@@ -344,14 +344,17 @@ def naive_grow(radii, starts, df, kf, neck, n_dirs, key):
     return pos - _naive_moments(pos, radii)[1]
 
 
-def naive_decorate(pos, radii, n_backbone, neck, max_tries, key, ctr):
+def naive_decorate(pos, radii, n_backbone, weights, neck, max_tries, key, ctr):
     """kernels.aggregation.decorate with the overlap test as one NumPy comparison."""
     pos = np.array(pos, dtype=float)
     radii = np.asarray(radii, dtype=float)
+    p = np.asarray(weights, dtype=float)[:n_backbone]
+    edges = np.concatenate(([0.0], np.cumsum(p)))
     failed = 0
     for k in range(n_backbone, radii.size):
         for _ in range(max_tries):
-            i = int(naive_splitmix64(key, ctr) % n_backbone)
+            u = _naive_uniform(key, ctr) * edges[-1]
+            i = min(int(np.flatnonzero(edges <= u)[-1]), n_backbone - 1)  # interval [edges[i], edges[i+1])
             x = pos[i] + (radii[i] + radii[k]) * (1 - neck) * _naive_unit(key, ctr + 1)
             ctr += 3
             lim = (radii[:k] + radii[k]) * (1 - neck) * (1 - 1e-9)

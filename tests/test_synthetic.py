@@ -25,8 +25,9 @@ def test_decorate_matches_naive(rng):
     radii = np.concatenate((rng.uniform(10, 20, 25), rng.uniform(3, 6, 30)))
     pos = np.zeros((55, 3))
     pos[:25] = aggregation.grow(radii[:25].copy(), np.array([0, 25], np.int64), 1.8, 1.3, 0.05, 16, np.uint64(5))
-    slow, failed_slow = naive_decorate(pos, radii, 25, 0.05, 100, 77, 0)
-    failed = aggregation.decorate(pos, radii, 25, 0.05, 100, np.uint64(77), 0)
+    w = rng.exponential(1.0, 25)
+    slow, failed_slow = naive_decorate(pos, radii, 25, w, 0.05, 100, 77, 0)
+    failed = aggregation.decorate(pos, radii, 25, np.cumsum(w), 0.05, 100, np.uint64(77), 0)
     assert failed == failed_slow == 0
     np.testing.assert_allclose(pos, slow, rtol=1e-12, atol=1e-9)
 
@@ -314,3 +315,27 @@ def test_spectrum_image_from_aggregate(tmp_path):
     maps = mixmap.element_maps(si, ["C_Ka", "Si_Ka"])
     c = np.asarray(maps["C_Ka"]) if isinstance(maps, dict) else np.asarray(maps[0])
     assert c[g.mask_a].mean() > 10 * c[~g.mask_a].mean()
+
+
+# --- study figure -----------------------------------------------------------------------------------
+def test_synthetic_study_figure(tmp_path):
+    import pandas as pd
+
+    from mixmap.plot import synthetic_study
+
+    rows, ex = [], []
+    part = mixmap.Particles(30, 30, 0.25, 0.25, pixel_size=3.0)
+    for mix in ("random", "segregated"):
+        aggs = aggregates(4, mixing=mix, seed=1, **SMALL)
+        ex.append((mix, aggs[0]))
+        for i, g in enumerate(aggs):
+            r = mixmap.intra_mixing(g.a, g.b, n_particles=5, particles=part, n_samples=40, seed=i)
+            rows.append({"group": mix, "P": r.P, "schmahl": r.schmahl, **g.truth})
+    table = pd.DataFrame(rows)
+    fig = synthetic_study(table, examples=ex, highlight=("random", "segregated"), path=tmp_path / "s.png")
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+    assert len(fig.axes) == 2 + 4  # two example maps, four panels
+    with pytest.raises(mixmap.InputError, match="lacks columns"):
+        synthetic_study(table.drop(columns="schmahl"))
+    with pytest.raises(mixmap.InputError, match="not in table"):
+        synthetic_study(table, order=["random", "stirred"])

@@ -224,10 +224,11 @@ def _build(rng, cfg):
         pos = np.empty((n, 3))
         pos[:n_a] = aggregation.grow(radii[:n_a].copy(), np.array([0, n_a], np.int64), df, kf, neck, n_dirs,
                                      keys[0])
-        failed = aggregation.decorate(pos, radii, n_a, neck, _DECORATE_TRIES, keys[1], 0)
+        weights = _patches(rng, pos[:n_a], cfg["patchiness"], 2.0 * cfg["d_a"])
+        failed = aggregation.decorate(pos, radii, n_a, np.cumsum(weights), neck, _DECORATE_TRIES, keys[1], 0)
         if failed:
             raise DataError(f"decorated aggregate: {failed} of {n_b} B particles found no free place on the "
-                            f"A backbone of {n_a} particles; lower fraction_a's B share or d_b")
+                            f"A backbone of {n_a} particles; raise fraction_a (a larger A backbone) or lower d_b")
         pos -= np.average(pos, axis=0, weights=radii**3)
     else:
         k_a = max(1, int(round(n_a ** (1.0 - m))))
@@ -244,6 +245,17 @@ def _build(rng, cfg):
         radii[material == 1] = db / 2.0
         pos = aggregation.grow(radii, starts, df, kf, neck, n_dirs, keys[0])
     return pos, radii, material, group, p
+
+
+def _patches(rng, pos, sigma, length, n_modes=64):
+    """Decoration weights exp(σ g − σ²/2) of backbone spheres, g a unit-variance Gaussian random field
+    with Gaussian covariance of correlation length ``length`` (nm), by random Fourier features."""
+    if sigma == 0:
+        return np.ones(pos.shape[0])
+    k = rng.normal(0.0, 1.0 / length, size=(n_modes, 3))
+    phase = rng.uniform(0.0, 2.0 * np.pi, size=n_modes)
+    g = np.sqrt(2.0 / n_modes) * np.cos(pos @ k.T + phase).sum(1)
+    return np.exp(sigma * g - sigma * sigma / 2.0)
 
 
 def _frame(pos, radii, pixel_size, shape, margin=2):
@@ -413,7 +425,7 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
                pixel_size=1.0, seed=None, intensity=False, fraction="number", densities=None, shape=None,
                min_thickness=1.0, fractal_dimension=1.8, prefactor=1.3, neck=0.05, n_directions=64,
                dose=1.0, background=0.05, blur=0.8, lacey=True, lacey_thickness=10.0,
-               keep_thickness=False, n_workers=1, progress=False) -> list:
+               patchiness=0.0, keep_thickness=False, n_workers=1, progress=False) -> list:
     """Synthetic hetero-aggregates of spheres of materials A and B with a known mixing state.
 
     Builds ``n`` 3-D aggregates and their 2-D element maps, as the ground truth the paper's
@@ -436,7 +448,8 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
           round(n_mat^(1−m)) same-material clusters (random sizes) joined in random order.
         * ``"decorated"``: the paper's C65 case: an A backbone is grown first, then every B particle
           is attached at a random free place on a random A particle (well dispersed B on A);
-          compositions are binomial around ν_A.
+          compositions are binomial around ν_A. ``patchiness`` > 0 makes the decoration uneven
+          along the backbone, as in real maps (the paper's C65 Map6 shows a silica accumulation).
 
         Every aggregate holds at least one particle of each material (a hetero-aggregate).
     d_a, d_b : float
@@ -481,6 +494,10 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
     lacey, lacey_thickness : bool, float
         Add a lacey carbon film (2–4 curved strands, 16–50 nm wide, ``lacey_thickness`` nm thick)
         to map A (``intensity=True``); it is not part of ``mask_a`` or the truth.
+    patchiness : float
+        ``decorated`` only: σ of the log decoration density along the backbone. Backbone sphere i is
+        chosen as host with weight exp(σ g(x_i) − σ²/2), g a unit-variance Gaussian random field of
+        correlation length 2 ``d_a``; 0 decorates uniformly.
     keep_thickness : bool
         Keep the projected thickness maps (2, H, W) in nm on each result.
     n_workers : int
@@ -551,7 +568,7 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
         "blur": _number("blur", blur, 0.0), "lacey": bool(lacey),
         "lacey_thickness": _number("lacey_thickness", lacey_thickness, 0.0),
         "densities": _densities(densities),
-        "keep_thickness": bool(keep_thickness),
+        "keep_thickness": bool(keep_thickness), "patchiness": _number("patchiness", patchiness, 0.0, 5.0),
     }
     if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
         raise InputError(f"n_workers must be a positive integer, got {n_workers!r}")
