@@ -437,3 +437,16 @@ def test_cli_on_png_files(png_dir, tmp_path, capsys, monkeypatch):
     rc = main(["analyze", str(d / "C65_map0_C.png"), str(d / "C65_map0_Si.png"), str(d / "C65_map1_C.png"),
                str(d / "C65_map1_Si.png"), "--particles", "10", "--particle-area-px", "4", "--out", "p.csv"])
     assert rc == 0 and "2 aggregates: 2 ok" in capsys.readouterr().out
+
+
+def test_store_rewritten_between_calls_is_reread(tmp_path):
+    path = tmp_path / "re.zarr"
+    first = _maps(3, seed=11)
+    _zarr_stack(path, first)
+    t1 = mixmap.analyze(str(path), scheduler="threads", workers=2, **KW)
+    second = _maps(5, seed=12)
+    _zarr_stack(path, second)
+    t2 = mixmap.analyze(str(path), scheduler="threads", workers=2, **KW)
+    assert len(t1) == 3 and len(t2) == 5
+    ref = mixmap.analyze(second, **KW)
+    np.testing.assert_array_equal(t2["P"], ref["P"])

@@ -330,7 +330,15 @@ def _groups(groups, ids, sources, default):
 # --------------------------------------------------------------------------------------------
 # one task: load, (label), analyse -> list of row dicts
 # --------------------------------------------------------------------------------------------
+#: Zarr groups/arrays opened by this process during one analyze call (key "run": its token); a
+#: new call starts afresh, so a store rewritten between calls is never read with stale metadata
 _ZARR_CACHE: dict = {}
+
+
+def _zarr_cache_for(run):
+    if _ZARR_CACHE.get("run") != run:
+        _ZARR_CACHE.clear()
+        _ZARR_CACHE["run"] = run
 
 
 def _zarr_group(ref):
@@ -482,11 +490,13 @@ def _float_or_nan(v):
     return np.nan if v is None else float(v)
 
 
-def _run_items(items, cfg: dict, entropy, single_thread: bool):
+def _run_items(items, cfg: dict, entropy, single_thread: bool, run: str = ""):
     """Analyse a few items in one task; never raises for a bad map (error rows instead).
 
+    ``run`` identifies the analyze call (for the per-process Zarr cache).
     Returns ``[(pos, (rows, curves)), ...]``.
     """
+    _zarr_cache_for(run)
     prev = None
     if single_thread:
         import numba
@@ -865,7 +875,7 @@ def _run_local(todo, cfg, entropy, scheduler, workers, window, batch, deliver):
                 for chunk in batches[start:start + window]:
                     key = f"mixmap-analyze-{token}-{chunk[0].pos}"
                     live.add(key)
-                    tasks.append(dask.delayed(_run_items, pure=False)(chunk, cfg, entropy, single,
+                    tasks.append(dask.delayed(_run_items, pure=False)(chunk, cfg, entropy, single, token,
                                                                       dask_key_name=key))
                 dask.compute(*tasks, scheduler=scheduler, optimize_graph=False, **kwargs)
                 live.clear()
@@ -885,7 +895,7 @@ def _run_distributed(todo, cfg, entropy, client, window, batch, deliver):
     futures = {}
 
     def submit(chunk):
-        f = client.submit(_run_items, chunk, cfg, entropy, True, key=f"mixmap-analyze-{token}-{chunk[0].pos}",
+        f = client.submit(_run_items, chunk, cfg, entropy, True, token, key=f"mixmap-analyze-{token}-{chunk[0].pos}",
                           pure=False, retries=0)
         futures[f.key] = (f, chunk)
         return f
