@@ -339,3 +339,24 @@ def test_synthetic_study_figure(tmp_path):
         synthetic_study(table.drop(columns="schmahl"))
     with pytest.raises(mixmap.InputError, match="not in table"):
         synthetic_study(table, order=["random", "stirred"])
+
+
+def test_patchy_decoration_and_threads():
+    from scipy.spatial import cKDTree
+
+    def host_cv(patchiness):
+        cvs = []
+        for g in aggregates(4, mixing="decorated", d_a=40, d_b=10, fraction_a=0.15, n_primary=150,
+                            pixel_size=4.0, seed=3, patchiness=patchiness):
+            p = g.particles
+            A = p[p.material == "A"][["x_nm", "y_nm", "z_nm"]].to_numpy()
+            B = p[p.material == "B"][["x_nm", "y_nm", "z_nm"]].to_numpy()
+            counts = np.bincount(cKDTree(A).query(B)[1], minlength=len(A))
+            cvs.append(counts.std() / counts.mean())
+        return np.mean(cvs)
+
+    assert host_cv(3.0) > 1.5 * host_cv(0.0)
+    one = aggregates(3, mixing="decorated", seed=4, n_workers=1, patchiness=1.0, **SMALL)
+    two = aggregates(3, mixing="decorated", seed=4, n_workers=2, patchiness=1.0, **SMALL)
+    for x, y in zip(one, two):
+        assert x.particles.equals(y.particles) and np.array_equal(x.a, y.a)
