@@ -450,3 +450,21 @@ def test_store_rewritten_between_calls_is_reread(tmp_path):
     assert len(t1) == 3 and len(t2) == 5
     ref = mixmap.analyze(second, **KW)
     np.testing.assert_array_equal(t2["P"], ref["P"])
+
+
+def test_csv_resume_after_a_kill_mid_line(tmp_path, store, reference):
+    out = tmp_path / "k.csv"
+    seen = []
+
+    def stop(rows):
+        seen.append(1)
+        if len(seen) == 2:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        mixmap.analyze(store[0], out=out, scheduler="synchronous", callback=stop, **KW)
+    with open(out, "a") as fh:          # a run killed while writing a row leaves half a line
+        fh.write("agg07,/some/where::a[7],KB,7,0,0.51")
+    t = mixmap.analyze(store[0], out=out, **KW)
+    pd.testing.assert_frame_equal(t, reference)
+    assert len(read_results(out)) == 8

@@ -1,5 +1,9 @@
 """Many maps in one call: :func:`analyze` (intra-aggregate analysis of whole campaigns with Dask).
 
+The paper evaluates 50 C65 and 30 KB aggregates at N = 25 particles and 150 cutouts each
+(Buchheiser et al., Section 3.2; Eqs. 1, 3-6 per aggregate) and compares the process conditions
+with the inter-aggregate measures of Section 3.3 (:func:`mixmap.inter_mixing`, Eqs. 2, 10-13).
+
 One row per aggregate, computed where the map is loaded (tasks receive paths or Zarr keys, never
 arrays, unless arrays are given), with per-item seeds ``SeedSequence(seed).spawn(n)[i]`` by
 position so the table does not depend on the scheduler, the number of workers or the order in which
@@ -29,7 +33,8 @@ Output files (``out=``)
 -----------------------
 ``results.parquet`` or ``results.csv``. While running, rows are flushed in small batches (at least
 every 2 s): CSV rows are appended to the file itself; Parquet rows go to part files in
-``results.parquet.mixmap/`` and are consolidated into ``results.parquet`` when the run ends. The
+``results.parquet.mixmap/rows-parts/`` and are consolidated into ``results.parquet`` when the run
+ends (:func:`read_results` also reads the parts of an unfinished run). The
 folder ``<out>.mixmap/`` also keeps ``run.json`` (the analysis parameters): re-running with the same
 parameters skips every item whose ``source`` already has rows (items that crashed with status
 ``"failed"`` are retried), and different parameters raise an error instead of mixing results.
