@@ -71,7 +71,9 @@ def test_identical_on_local_cluster(store, reference):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         t = mixmap.analyze(store[0], client=client, window=3, **KW)
+        t2 = mixmap.analyze(store[0], scheduler=cluster.scheduler_address, **KW)   # CLI --scheduler
     pd.testing.assert_frame_equal(t, reference)
+    pd.testing.assert_frame_equal(t2, reference)
 
 
 def test_array_pairs_and_subgroup_layout_match(tmp_path, store, reference):
