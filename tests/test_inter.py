@@ -89,6 +89,13 @@ def test_status_rows_ignored_and_by_none():
     assert list(s.index) == ["all"] and s.loc["all", "n"] == 2
 
 
+def test_undefined_schmahl_rows_are_counted_not_used():
+    t = pd.DataFrame({"group": "a", "P": [0.5, 0.6, 0.7, 0.55], "schmahl": [0.5, np.inf, np.nan, 0.4]})
+    s = mixmap.inter_mixing(t)
+    assert s.loc["a", "n"] == 2 and s.loc["a", "n_undefined"] == 2
+    assert s.loc["a", "P_mean"] == pytest.approx(0.525)
+
+
 def test_single_aggregate_group_is_nan():
     t = pd.DataFrame({"group": ["a", "a", "b"], "P": [0.5, 0.6, 0.7], "schmahl": [0.5, 0.4, 0.3]})
     s = mixmap.inter_mixing(t)
@@ -111,7 +118,7 @@ def test_bad_tables():
         mixmap.inter_mixing([1, 2])
     with pytest.raises(mixmap.InputError, match="schmahl"):
         mixmap.inter_mixing(pd.DataFrame({"group": ["a"], "P": [0.5]}))
-    with pytest.raises(mixmap.InputError, match="non-finite"):
+    with pytest.raises(mixmap.InputError, match="non-finite P"):
         mixmap.inter_mixing(pd.DataFrame({"group": ["a", "a"], "P": [0.5, np.nan], "schmahl": [0.1, 0.2]}))
     with pytest.raises(mixmap.InputError, match=r"\[0, 1\]"):
         mixmap.inter_mixing(pd.DataFrame({"group": ["a", "a"], "P": [0.5, 1.5], "schmahl": [0.1, 0.2]}))

@@ -119,17 +119,17 @@ def _clean_table(table, by):
         t = t[t["status"] == "ok"]
     P = pd.to_numeric(t["P"], errors="coerce").to_numpy(dtype=np.float64)
     M = pd.to_numeric(t["schmahl"], errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~(np.isfinite(P) & np.isfinite(M))
+    bad = ~np.isfinite(P)
     if bad.any():
         rows = list(t.index[bad][:5])
         raise InputError(
-            f"table has {int(bad.sum())} row(s) with missing or non-finite P/schmahl (index {rows}); "
+            f"table has {int(bad.sum())} row(s) with a missing or non-finite P (index {rows}); "
             f"drop them or mark them with a 'status' column other than 'ok'"
         )
     if ((P < 0) | (P > 1)).any():
         raise InputError("column 'P' must hold concentrations in [0, 1]")
     keys = np.array(["all"] * len(t), dtype=object) if by is None else t[by].astype(str).to_numpy()
-    return P, M, keys
+    return P, M, keys, ~np.isfinite(M)
 
 
 def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=None,
@@ -141,7 +141,9 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
     table : pandas.DataFrame
         One row per aggregate with columns ``P`` (aggregate concentration) and ``schmahl`` (M_AS,
         Eq. 6), and the ``by`` column; e.g. the output of :func:`mixmap.analyze`. When a ``status``
-        column exists only rows with ``status == "ok"`` are used.
+        column exists only rows with ``status == "ok"`` are used. Rows whose Schmahl index is
+        undefined (NaN: s²_min >= s²_max) or infinite (s² = 0) are left out and counted in
+        ``n_undefined``.
     by : str or None
         Column holding the group (process condition). ``None``: all rows form one group ``"all"``.
     alpha, beta, gamma : float
@@ -160,7 +162,8 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
     Returns
     -------
     pandas.DataFrame
-        Indexed by group (sorted), columns ``n, n_excluded, P_mean, s2_inter`` (Eq. 2), ``psi_p``
+        Indexed by group (sorted), columns ``n`` (aggregates used), ``n_excluded`` (P > max_P),
+        ``n_undefined`` (non-finite Schmahl index), ``P_mean, s2_inter`` (Eq. 2), ``psi_p``
         (Eq. 10), ``schmahl_mean, s2_schmahl`` (Eq. 12), ``psi_schmahl`` (Eq. 11), ``psi_comb``
         (Eq. 13) and ``<psi>_low, <psi>_high`` bootstrap bounds for each ψ. Variances use n − 1
         (groups with n < 2 give NaN variances and ψ). ψ is NaN where its bound P̄(1 − P̄) or
@@ -170,7 +173,7 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
     Raises
     ------
     mixmap.InputError
-        Not a DataFrame, missing columns, non-finite P/schmahl on ``ok`` rows, bad weights or options.
+        Not a DataFrame, missing columns, non-finite P on ``ok`` rows, bad weights or options.
     mixmap.DataError
         No aggregate left (all rows failed or were excluded by ``max_P``).
 
@@ -188,7 +191,7 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
         raise InputError(f"confidence must be in (0, 1), got {confidence}")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
         raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
-    P, M, keys = _clean_table(table, by)
+    P, M, keys, undefined = _clean_table(table, by)
     excluded = np.zeros(P.shape, dtype=bool)
     if max_P is not None:
         try:
@@ -199,7 +202,7 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
             raise InputError(f"max_P must be a concentration in [0, 1] or None, got {max_P}")
         excluded = P > max_P
     groups = sorted(set(keys.tolist()))
-    if not groups or excluded.all():
+    if not groups or (excluded | undefined).all():
         raise DataError(
             "no aggregate to summarise: the table has no 'ok' row"
             + (f" with P <= max_P={max_P}" if max_P is not None else "")
@@ -209,10 +212,11 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
     rows = []
     for j, key in enumerate(groups):
         sel = keys == key
-        keep = sel & ~excluded
+        keep = sel & ~excluded & ~undefined
         p, m = P[keep], M[keep]
         n = p.size
-        row = {by or "group": key, "n": n, "n_excluded": int((sel & excluded).sum())}
+        row = {by or "group": key, "n": n, "n_excluded": int((sel & excluded).sum()),
+               "n_undefined": int((sel & ~excluded & undefined).sum())}
         if n == 0:
             row.update({c: np.nan for c in ("P_mean", "s2_inter", "schmahl_mean", "s2_schmahl")})
             row.update({c: np.nan for c in _PSI})
@@ -233,10 +237,11 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
             for c in _PSI:
                 row[f"{c}_low"] = row[f"{c}_high"] = np.nan
         rows.append(row)
-    cols = ["n", "n_excluded", "P_mean", "s2_inter", "psi_p", "psi_p_low", "psi_p_high",
+    cols = ["n", "n_excluded", "n_undefined", "P_mean", "s2_inter", "psi_p", "psi_p_low", "psi_p_high",
             "schmahl_mean", "s2_schmahl", "psi_schmahl", "psi_schmahl_low", "psi_schmahl_high",
             "psi_comb", "psi_comb_low", "psi_comb_high"]
     out = pd.DataFrame(rows).set_index(by or "group")
     out["n"] = out["n"].astype(np.int64)
     out["n_excluded"] = out["n_excluded"].astype(np.int64)
+    out["n_undefined"] = out["n_undefined"].astype(np.int64)
     return out[cols]

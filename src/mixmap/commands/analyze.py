@@ -117,8 +117,12 @@ def _print_summary(table, args, seed):
     }, index=s.index)
     if args.max_p is not None:
         show.insert(1, f"excluded P>{args.max_p:g}", s["n_excluded"])
+    if (s["n_undefined"] > 0).any():
+        show.insert(1, "Schmahl undefined", s["n_undefined"])
     print("inter-aggregate mixing per group (Eqs. 2, 10-13; psi in [0, 1], 1 = homogeneous):")
     print(show.to_string())
+    if s[["psi_p", "psi_schmahl"]].isna().any().any():
+        print("(nan: the bound P(1-P) or M(1-M) of Eq. 10/11 is not positive, or fewer than 2 aggregates)")
     if args.figures:
         from mixmap.plot import schmahl_heatmap, schmahl_histogram
 
