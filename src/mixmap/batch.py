@@ -1002,6 +1002,8 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
     seed : int, Generator, SeedSequence or None, default 0
         Item i (by position in ``items``) uses ``SeedSequence(seed).spawn(n)[i]``; aggregate k of a
         labelled image uses that child's child k. Same seed, same table, whatever the scheduling.
+        ``None`` draws fresh entropy, which ``out=`` records so that a resumed run continues with
+        it; a Generator contributes one draw per call (use an int for resumable runs).
     groups : str, callable, sequence or dict, optional
         Group (process condition) of each item: a regex searched in the item's ``source`` (first
         capture group if any, else the whole match), a function of the source, one label per item,
