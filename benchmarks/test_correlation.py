@@ -19,7 +19,7 @@ from _maps import blob_maps
 from naive import naive_pair_sums, naive_random_pair_sums
 
 import mixmap
-from mixmap.correlation import _centred_field, fft_memory
+from mixmap.segregation import _centred_field, fft_memory
 
 
 def _times(fn, reps):

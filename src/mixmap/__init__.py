@@ -25,12 +25,12 @@ _API = {
     "analyze": "batch",
     "inter_mixing": "inter",
     # scale of segregation (issue 5)
-    "correlation": "correlation",
-    "smooth_correlation": "correlation",
-    "mean_correlation": "correlation",
-    "fit_correlation": "correlation",
-    "register_correlation_model": "correlation",
-    "scale_of_segregation": "correlation",
+    "correlation": "segregation",
+    "smooth_correlation": "segregation",
+    "mean_correlation": "segregation",
+    "fit_correlation": "segregation",
+    "register_correlation_model": "segregation",
+    "scale_of_segregation": "segregation",
     # spectrum images (issue 6)
     "write_spectrum_image": "spectral",
     "open_spectrum_image": "spectral",

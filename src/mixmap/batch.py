@@ -462,7 +462,7 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
 
 def _correlate(a, b, cfg, seed):
     """R(h) of one aggregate (Eqs. 7-8) and its scale of segregation, via mixmap.correlation."""
-    from .correlation import correlation, scale_of_segregation
+    from .segregation import correlation, scale_of_segregation
 
     opts = dict(cfg["correlation"])
     if "pixel_size" not in opts and cfg["particles"] is not None:
@@ -713,9 +713,9 @@ class CorrelationSummary:
         parameters of the model (e.g. ``s1, s2, nu, lam``), ``r2``, and the scale of segregation of
         R̄ (``integral_scale``, ``correlation_length``, in ``unit``).
     means : dict
-        group -> :class:`mixmap.correlation.MeanCorrelation`.
+        group -> :class:`mixmap.segregation.MeanCorrelation`.
     fits : dict
-        group -> :class:`mixmap.correlation.CorrelationFit` (missing when the fit failed).
+        group -> :class:`mixmap.segregation.CorrelationFit` (missing when the fit failed).
     """
 
     table: pd.DataFrame
@@ -732,12 +732,12 @@ class CorrelationSummary:
 
 
 def correlation_results(curves: pd.DataFrame) -> dict:
-    """Rebuild one :class:`mixmap.correlation.CorrelationResult` per aggregate from the long table.
+    """Rebuild one :class:`mixmap.segregation.CorrelationResult` per aggregate from the long table.
 
     ``curves`` is ``table.attrs["correlation"]`` of :func:`analyze` or ``read_results(out,
     correlation=True)``. Returns ``{(source, aggregate): CorrelationResult}`` in table order.
     """
-    from .correlation import CorrelationResult
+    from .segregation import CorrelationResult
 
     missing = [c for c in _CORR_COLUMNS if c not in getattr(curves, "columns", [])]
     if missing:
@@ -779,7 +779,7 @@ def correlation_summary(curves: pd.DataFrame, *, by="group", model="sinc-exp", s
     -------
     CorrelationSummary
     """
-    from .correlation import fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
+    from .segregation import fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
 
     if by not in getattr(curves, "columns", []):
         raise InputError(f"curves lacks the by={by!r} column")

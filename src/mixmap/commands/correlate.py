@@ -89,9 +89,9 @@ def run(args) -> int:
 
     if args.smooth < 0:
         raise InputError(f"--smooth must be >= 0 (pixels), got {args.smooth}")
-    if args.model != "none" and args.model not in mixmap.correlation.correlation_models():
+    if args.model != "none" and args.model not in mixmap.segregation.correlation_models():
         raise InputError(f"--model {args.model!r} is unknown; choose from "
-                         f"{sorted(mixmap.correlation.correlation_models())} or none")
+                         f"{sorted(mixmap.segregation.correlation_models())} or none")
     budget = None
     if args.memory_budget is not None:
         if args.memory_budget <= 0:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 def register(sub):
     p = sub.add_parser("demo", help="run the main analysis on built-in synthetic aggregates",
-                       description="Generate a well-mixed and a segregated set of synthetic "
-                                   "hetero-aggregates, analyse them, and write tables and figures.")
+                       description="Generate a random, a partly segregated and a segregated set of "
+                                   "synthetic hetero-aggregates, analyse them, and write tables and figures.")
     p.add_argument("--out", default="mixmap-demo", help="output folder (default ./mixmap-demo)")
-    p.add_argument("--n", type=int, default=12, help="aggregates per set (default 12)")
+    p.add_argument("--n", type=int, default=10, help="aggregates per set (default 10)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.set_defaults(func=run)
 

@@ -9,7 +9,7 @@ from ._base import finish, pyplot
 
 
 def _as_mean(item, label):
-    from ..correlation import CorrelationResult, MeanCorrelation, SmoothedCorrelation, mean_correlation
+    from ..segregation import CorrelationResult, MeanCorrelation, SmoothedCorrelation, mean_correlation
 
     if isinstance(item, MeanCorrelation):
         return item
@@ -30,7 +30,7 @@ def correlation(groups, *, fits=None, model="sinc-exp", fit=True, band=True, pat
     Parameters
     ----------
     groups : MeanCorrelation, result, list of results, or dict {label: any of these}
-        Lists of :class:`~mixmap.correlation.CorrelationResult` / ``SmoothedCorrelation`` are averaged
+        Lists of :class:`~mixmap.segregation.CorrelationResult` / ``SmoothedCorrelation`` are averaged
         with :func:`mixmap.mean_correlation` (Eq. 9).
     fits : dict {label: CorrelationFit}, optional
         Fitted curves to draw; by default each group is fitted with ``model`` when ``fit`` is True.
@@ -50,7 +50,7 @@ def correlation(groups, *, fits=None, model="sinc-exp", fit=True, band=True, pat
     -------
     matplotlib.figure.Figure
     """
-    from ..correlation import CorrelationFit, fit_correlation
+    from ..segregation import CorrelationFit, fit_correlation
 
     if not isinstance(groups, dict):
         groups = {"": groups}

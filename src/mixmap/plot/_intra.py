@@ -73,8 +73,12 @@ def cutouts(a, b, result, *, ax=None, path=None, max_boxes=40, title=None):
     else:
         fig = ax.figure
     ax.imshow(rgb, interpolation="nearest")
+    H, W = A.shape
     for (r, c), k in list(zip(result.centres, result.half_widths))[:max_boxes]:
-        ax.add_patch(Rectangle((c - k - 0.5, r - k - 0.5), 2 * k + 1, 2 * k + 1, fill=False, lw=0.7, ec="yellow"))
+        r0, r1 = max(r - k, 0), min(r + k, H - 1)  # squares are clipped at the border, as sampled
+        c0, c1 = max(c - k, 0), min(c + k, W - 1)
+        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0 + 1, r1 - r0 + 1, fill=False, lw=0.7, ec="yellow"))
+        ax.plot(c, r, "+", color="yellow", ms=4, mew=0.7)
     ax.set_title(title or f"P={result.P:.2f}, $M_{{AS}}$={result.schmahl:.2f}, N={result.n_particles:g}", fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])

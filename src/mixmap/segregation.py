@@ -1182,17 +1182,3 @@ def scale_of_segregation(result) -> ScaleOfSegregation:
     l_px, l_nm = both(le)
     z_px, z_nm = both(h0)
     return ScaleOfSegregation(i_px, i_nm, l_px, l_nm, z_px, z_nm, truncated)
-
-
-# --------------------------------------------------------------------------------------------------
-# ``mixmap.correlation`` names both this module and its main function (see ``mixmap._API``); Python
-# binds the submodule to the package attribute on import, so the module itself forwards calls to
-# :func:`correlation`: ``mixmap.correlation(a, b, ...)`` works whatever was imported first.
-# --------------------------------------------------------------------------------------------------
-class _CallableModule(__import__("types").ModuleType):
-    def __call__(self, *args, **kwargs):
-        """Same as :func:`mixmap.correlation.correlation`."""
-        return correlation(*args, **kwargs)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule
