@@ -89,15 +89,13 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
     curve_path = out / "variance_curve.csv"
     pd.concat([df.assign(aggregate=k) for k, df in curves.items()]).to_csv(curve_path, index=False)
     files.append(curve_path)
-    P = mixmap.plot
-    figs = {
-        "fig3_variance_curve.png": lambda p: P.variance_curve(curves, path=p, title="Variance vs cutout size (Fig. 3)"),
-        "fig5a_schmahl_histogram.png": lambda p: P.schmahl_histogram(table, path=p),
-        "fig6_schmahl_heatmap.png": lambda p: P.schmahl_heatmap(table, path=p),
-        "fig7_correlation.png": lambda p: P.correlation(corr.means, fits=corr.fits, path=p,
-                                                        title="Mean correlation function (Fig. 7)"),
-        "example_cutouts.png": lambda p: _examples(sets, particles, seed, p),
-    }
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        figs = {}
+        echo("figures skipped: matplotlib is not installed (pip install 'mixmap[plot]')")
+    else:
+        figs = _figures(mixmap.plot, table, curves, corr, sets, particles, seed)
     for fname, make in figs.items():
         path = out / fname
         fig = make(path)
@@ -118,6 +116,18 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
     for f in files:
         echo(f"  {f.name}")
     return {"table": table, "summary": summary, "files": files}
+
+
+def _figures(P, table, curves, corr, sets, particles, seed):
+    """The demo's figures: {file name: function(path) -> Figure}."""
+    return {
+        "fig3_variance_curve.png": lambda p: P.variance_curve(curves, path=p, title="Variance vs cutout size (Fig. 3)"),
+        "fig5a_schmahl_histogram.png": lambda p: P.schmahl_histogram(table, path=p),
+        "fig6_schmahl_heatmap.png": lambda p: P.schmahl_heatmap(table, path=p),
+        "fig7_correlation.png": lambda p: P.correlation(corr.means, fits=corr.fits, path=p,
+                                                        title="Mean correlation function (Fig. 7)"),
+        "example_cutouts.png": lambda p: _examples(sets, particles, seed, p),
+    }
 
 
 def _examples(sets, particles, seed, path):
