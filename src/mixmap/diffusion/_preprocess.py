@@ -175,11 +175,13 @@ def parse_smooth(smooth, c: np.ndarray):
 
 
 def _remove_outliers(x, c, k, size):
-    """Mask of points further than k robust sigma from the median of their ``size - 1`` neighbours.
+    """Mask of outliers per scan: points further than k standard deviations from the median of their
+    ``size - 1`` neighbours AND outside the range spanned by those neighbours.
 
-    The centre point is left out of its own median (otherwise the residual is exactly zero whenever
-    the point is the median, which deflates the robust sigma); robust sigma = 1.4826 MAD of the
-    residuals of each scan."""
+    sigma is the robust noise level 1.4826 MAD(second differences)/sqrt(6) of the scan, at least 0.1 %
+    of its range. The range condition keeps steep but monotonic transitions (where a point always
+    lies between its neighbours) from being flagged however sharp they are; the centre point is left
+    out of its own median."""
     from numpy.lib.stride_tricks import sliding_window_view
 
     h = size // 2
@@ -187,10 +189,13 @@ def _remove_outliers(x, c, k, size):
     win = sliding_window_view(pad, 2 * h + 1, axis=1)
     neigh = np.delete(win, h, axis=2)
     r = c - np.median(neigh, axis=2)
-    mad = np.median(np.abs(r - np.median(r, axis=1, keepdims=True)), axis=1, keepdims=True)
-    s = 1.4826 * mad
-    # a perfectly noiseless scan: nothing is an outlier
-    return np.where(s > 0, np.abs(r) > k * s, False)
+    outside = (c > neigh.max(axis=2)) | (c < neigh.min(axis=2))
+    d2 = np.diff(c, 2, axis=1)
+    mad = np.median(np.abs(d2 - np.median(d2, axis=1, keepdims=True)), axis=1, keepdims=True)
+    span = np.ptp(c, axis=1, keepdims=True)
+    s = np.maximum(1.4826 * mad / np.sqrt(6.0), 1e-3 * span)
+    s_r = s * np.sqrt(1.0 + np.pi / (2.0 * (2 * h)))  # sd of (point - median of 2h neighbours) for noise
+    return outside & (np.abs(r) > k * s_r)
 
 
 def _plateau_fit(x, c):
@@ -222,8 +227,9 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
         Concentrations (mole fraction or any unit); rows are parallel scans, averaged point-wise.
     x_unit : {"m", "mm", "um", "nm"}
     outlier_sigma : float or None
-        Outlier threshold k (robust sigma = 1.4826 MAD of the residuals from a running median of
-        ``outlier_window`` points); None disables. Removed points are re-filled by linear
+        Outlier threshold k: a point is removed when it lies outside the range of its
+        ``outlier_window - 1`` neighbours and more than k sigma from their median (sigma: robust noise
+        level from the second differences, at least 0.1 % of the range); None disables. Removed points are re-filled by linear
         interpolation on the grid and listed in ``Profile.outliers``.
     smooth : "auto", None or ("savgol", window, order)
         "auto" = cubic Savitzky-Golay over about half the 16-84 % transition width (odd, >= 7 points).

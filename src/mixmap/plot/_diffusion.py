@@ -191,7 +191,7 @@ def arrhenius(fit, *, title=None, path=None):
     pad = 0.05 * (fit.T.max() - fit.T.min() or fit.T.max())
     T = np.linspace(fit.T.min() - pad, fit.T.max() + pad, 200)
     ax.plot(1000.0 / T, fit.predict(T), "-", color="C3",
-            label=f"Ea = {fit.Ea_kJmol:.1f} ± {fit.Ea_stderr_kJmol:.1f} kJ/mol ({fit.Ea_eV:.3f} eV)\n"
+            label=f"Ea = {fit.Ea_kJmol:.1f} ± {fit.Ea_stderr_kJmol:.1f} (s.e.) kJ/mol = {fit.Ea_eV:.3f} eV\n"
                   f"D0 = {fit.D0:.3g} m²/s")
     blo, bhi = fit.band(T)
     ax.fill_between(1000.0 / T, blo, bhi, color="C3", alpha=0.2, lw=0, label=f"{100 * fit.level:.0f}% band")
