@@ -34,8 +34,8 @@ class Progress:
         if self.total:
             frac = min(self.n / self.total, 1.0)
             bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
-            eta = (self.total - self.n) / rate if rate > 0 else float("nan")
-            msg = f"\r{self.desc} [{bar}] {self.n}/{self.total} {rate:.1f}/s eta {eta:.0f}s"
+            eta = f"{(self.total - self.n) / rate:.0f}s" if rate > 0 else "?"
+            msg = f"\r{self.desc} [{bar}] {self.n}/{self.total} {rate:.1f}/s eta {eta}"
         else:
             msg = f"\r{self.desc} {self.n} {rate:.1f}/s"
         self.stream.write(msg)
