@@ -440,12 +440,18 @@ def fit_erfc_lm(x, y, p0, max_iter):
         A = J.T @ J
         g = J.T @ r
         improved = False
-        for _ in range(20):
+        small = False
+        for _ in range(12):
             M = A.copy()
             for k in range(4):
                 M[k, k] += lam * (A[k, k] + 1e-300)
             step = np.linalg.solve(M, g)
             q = p + step
+            # converged: the step no longer moves any parameter (relative to its size or the width)
+            small = True
+            for k in range(4):
+                if abs(step[k]) > 1e-10 * (abs(p[k]) + abs(p[3])):
+                    small = False
             if q[3] <= 0.0:
                 lam *= 10.0
                 continue
@@ -457,8 +463,10 @@ def fit_erfc_lm(x, y, p0, max_iter):
                 lam = max(lam * 0.3, 1e-12)
                 improved = True
                 break
+            if small:
+                break
             lam *= 10.0
-        if not improved or rel < 1e-12:
+        if not improved or small or rel < 1e-12:
             break
     return p, sse, it + 1
 
@@ -485,36 +493,58 @@ def mc_erfc(base, sigma, jitter, keys, x, p0, max_iter):
 # --------------------------------------------------------------------------------------------------
 # forward solver
 @njit(cache=True)
-def thomas(a, b, c, d):
-    """Solve the tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1} = d_i (a_0, c_{n-1} unused)."""
+def thomas(a, b, c, d, cp, dp, out):
+    """Solve the tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1} = d_i (a_0, c_{n-1} unused)
+    into ``out``; ``cp``, ``dp`` are work arrays of the same length."""
     n = d.size
-    cp = np.empty(n)
-    dp = np.empty(n)
     cp[0] = c[0] / b[0]
     dp[0] = d[0] / b[0]
     for i in range(1, n):
-        m = b[i] - a[i] * cp[i - 1]
-        cp[i] = c[i] / m if i < n - 1 else 0.0
-        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
-    out = np.empty(n)
+        m = 1.0 / (b[i] - a[i] * cp[i - 1])
+        cp[i] = c[i] * m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) * m
     out[n - 1] = dp[n - 1]
     for i in range(n - 2, -1, -1):
         out[i] = dp[i] - cp[i] * out[i + 1]
-    return out
+
+
+@njit(cache=True, inline="always")
+def _d_and_slope(c, c_lo, inv_step, dtab):
+    """D and dD/dc of the piecewise-linear table at concentration c (zero slope beyond the ends);
+    ``inv_step`` = 1/(table step), 0 for a one-entry table."""
+    m = dtab.size
+    if m == 1 or inv_step <= 0.0:
+        return dtab[0], 0.0
+    f = (c - c_lo) * inv_step
+    if f <= 0.0:
+        return dtab[0], 0.0
+    if f >= m - 1:
+        return dtab[m - 1], 0.0
+    i = int(f)
+    w = f - i
+    return dtab[i] * (1.0 - w) + dtab[i + 1] * w, (dtab[i + 1] - dtab[i]) * inv_step
 
 
 @njit(cache=True)
-def diffuse(x, c0, times, theta, n_startup, c_lo, c_step, logd_tab, max_picard, tol, save):
+def diffuse(x, c0, times, theta, n_startup, c_lo, c_step, logd_tab, max_iter, tol, save, newton=True):
     """Finite-volume solution of dc/dt = d/dx(D(c) dc/dx) with zero-flux ends.
 
     ``x``: increasing node positions (m); control volumes end halfway between nodes. ``times``:
     increasing step end times (s), starting after 0. Step k goes from times[k-1] (0 for k = 0) to
-    times[k] with the theta scheme V (c' - c)/dt = A(cbar) (theta c' + (1-theta) c), cbar = (c + c')/2,
-    A the flux operator with face diffusivities D((cbar_i + cbar_{i+1})/2), D = exp(logd_tab) linearly
-    interpolated on the uniform grid c_lo + k*c_step. The first ``n_startup`` steps are fully implicit
-    (theta = 1; damps the Crank-Nicolson oscillations of a step initial condition). The nonlinearity
-    is resolved by Picard iteration (at most ``max_picard``, until max |change| <= tol).
-    Returns the profiles at the steps flagged in ``save`` (one row each) and the total Picard count.
+    times[k] with the theta scheme
+
+        V_i (c'_i - c_i)/dt = F_{i+1/2} - F_{i-1/2},
+        F_{i+1/2} = D(cf)/h [theta (c'_{i+1} - c'_i) + (1 - theta)(c_{i+1} - c_i)],
+        cf = (c_i + c_{i+1} + c'_i + c'_{i+1})/4  (D at the face, at mid-step),
+
+    D = exp(logd_tab) on the uniform grid c_lo + k*c_step, linearly interpolated. The first
+    ``n_startup`` steps are fully implicit (theta = 1; damps the Crank-Nicolson oscillations of a step
+    initial condition). The nonlinear system of each step is solved from the linear extrapolation of
+    the previous step by Newton's method (``newton``; the Jacobian is tridiagonal as well) or by
+    Picard iteration (D frozen at the current iterate), each linear system by the Thomas algorithm,
+    at most ``max_iter`` times until max |change| <= tol. Constant D (a one-entry table) takes one
+    linear solve per step.
+    Returns the profiles at the steps flagged in ``save`` (one row each) and the number of solves.
     """
     n = x.size
     vol = np.empty(n)
@@ -530,51 +560,90 @@ def diffuse(x, c0, times, theta, n_startup, c_lo, c_step, logd_tab, max_picard, 
         if save[k]:
             n_save += 1
     out = np.empty((n_save, n))
+    dtab = np.exp(logd_tab)  # D on the table grid (linear interpolation between the nodes)
+    linear = dtab.size == 1
+    inv_step = 1.0 / c_step if (c_step > 0.0 and not linear) else 0.0
     c = c0.copy()
     cn = c0.copy()
-    kf = np.empty(n - 1)
+    c_old = c0.copy()
+    new = np.empty(n)
+    # face quantities, padded with a zero face at each end (zero flux): face j sits between nodes
+    # j-1 and j, for j = 1..n-1
+    kf = np.zeros(n + 1)  # D(cf)/h
+    ff = np.zeros(n + 1)  # flux F
+    pf = np.zeros(n + 1)  # dF/dc' of the left node
+    qf = np.zeros(n + 1)  # dF/dc' of the right node
     a = np.empty(n)
     b = np.empty(n)
     cc = np.empty(n)
     d = np.empty(n)
+    cp = np.empty(n)
+    dp = np.empty(n)
     t_prev = 0.0
+    dt_prev = 0.0
     row = 0
     total_iter = 0
     for k in range(times.size):
         dt = times[k] - t_prev
+        inv_dt = 1.0 / dt
         t_prev = times[k]
         th = 1.0 if k < n_startup else theta
+        g = dt / dt_prev if (dt_prev > 0.0 and not linear) else 0.0
         for i in range(n):
-            cn[i] = c[i]
-        for it in range(max_picard):
+            cn[i] = c[i] + g * (c[i] - c_old[i])
+        for it in range(max_iter):
             total_iter += 1
-            for i in range(n - 1):
-                cf = 0.25 * (c[i] + c[i + 1] + cn[i] + cn[i + 1])
-                kf[i] = math.exp(_interp_uniform(cf, c_lo, c_step, logd_tab)) * inv_h[i]
-            for i in range(n):
-                kl = kf[i - 1] if i > 0 else 0.0
-                kr = kf[i] if i < n - 1 else 0.0
-                r = vol[i] / dt
-                a[i] = -th * kl
-                cc[i] = -th * kr
-                b[i] = r + th * (kl + kr)
-                flux = 0.0
-                if i > 0:
-                    flux += kl * (c[i - 1] - c[i])
-                if i < n - 1:
-                    flux += kr * (c[i + 1] - c[i])
-                d[i] = r * c[i] + (1.0 - th) * flux
-            new = thomas(a, b, cc, d)
-            change = 0.0
-            for i in range(n):
-                e = abs(new[i] - cn[i])
-                if e > change:
-                    change = e
-                cn[i] = new[i]
-            if change <= tol or logd_tab.size == 1:
+            use_newton = newton and not linear
+            for j in range(1, n):
+                cf = 0.25 * (c[j - 1] + c[j] + cn[j - 1] + cn[j])
+                dv, ds = _d_and_slope(cf, c_lo, inv_step, dtab)
+                kk = dv * inv_h[j - 1]
+                kf[j] = kk
+                if use_newton:
+                    gf = th * (cn[j] - cn[j - 1]) + (1.0 - th) * (c[j] - c[j - 1])
+                    sj = 0.25 * ds * inv_h[j - 1] * gf
+                    ff[j] = kk * gf
+                    pf[j] = sj - th * kk
+                    qf[j] = sj + th * kk
+            if use_newton:
+                # J delta = -R, R_i = V_i (c'_i - c_i)/dt - (F_{i+1/2} - F_{i-1/2})
+                for i in range(n):
+                    r = vol[i] * inv_dt
+                    a[i] = pf[i]
+                    b[i] = r - pf[i + 1] + qf[i]
+                    cc[i] = -qf[i + 1]
+                    d[i] = ff[i + 1] - ff[i] - r * (cn[i] - c[i])
+                thomas(a, b, cc, d, cp, dp, new)
+                change = 0.0
+                for i in range(n):
+                    e = abs(new[i])
+                    if e > change:
+                        change = e
+                    cn[i] += new[i]
+            else:
+                for i in range(n):
+                    kl = kf[i]
+                    kr = kf[i + 1]
+                    r = vol[i] * inv_dt
+                    a[i] = -th * kl
+                    cc[i] = -th * kr
+                    b[i] = r + th * (kl + kr)
+                    cl_ = c[i - 1] if i > 0 else c[i]
+                    cr_ = c[i + 1] if i < n - 1 else c[i]
+                    d[i] = r * c[i] + (1.0 - th) * (kr * (cr_ - c[i]) - kl * (c[i] - cl_))
+                thomas(a, b, cc, d, cp, dp, new)
+                change = 0.0
+                for i in range(n):
+                    e = abs(new[i] - cn[i])
+                    if e > change:
+                        change = e
+                    cn[i] = new[i]
+            if change <= tol or linear:
                 break
         for i in range(n):
+            c_old[i] = c[i]
             c[i] = cn[i]
+        dt_prev = dt
         if save[k]:
             for i in range(n):
                 out[row, i] = c[i]

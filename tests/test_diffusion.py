@@ -122,15 +122,15 @@ def test_mc_erfc_kernel_matches_curve_fit():
     np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("theta,n_start", [(0.5, 2), (1.0, 0)])
-def test_diffuse_kernel_matches_naive(theta, n_start):
+@pytest.mark.parametrize("theta,n_start,newton", [(0.5, 4, True), (0.5, 4, False), (1.0, 0, True)])
+def test_diffuse_kernel_matches_naive(theta, n_start, newton):
     x = np.sort(np.r_[np.linspace(-30e-6, 30e-6, 90), [1.3e-6, 2.9e-6]])  # non-uniform
     c0 = np.where(x < 0, 0.0, 1.0)
     lo, step, tab = diffusivity_table(_exp_D, 0.0, 1.0)
     grid = lo + step * np.arange(tab.size)
-    D_of_c = lambda c: np.exp(np.interp(c, grid, tab))  # noqa: E731 - the kernel's table
+    D_of_c = lambda c: np.interp(c, grid, np.exp(tab))  # noqa: E731 - the kernel's table
     times, save = time_schedule([T], 30)
-    got, _ = K.diffuse(x, c0, times, theta, n_start, lo, step, tab, 50, 1e-12, save)
+    got, _ = K.diffuse(x, c0, times, theta, n_start, lo, step, tab, 50, 1e-12, save, newton)
     ref = naive_theta_diffuse(x, c0, times, theta, n_start, D_of_c)
     np.testing.assert_allclose(got[0], ref, atol=1e-9)
 

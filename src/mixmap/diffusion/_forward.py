@@ -10,7 +10,7 @@ from ..errors import DataError, InputError
 from ._io import check_time, x_scale
 from ._preprocess import as_profile
 
-SCHEMES = {"crank-nicolson": (0.5, 2), "implicit": (1.0, 0)}
+SCHEMES = {"crank-nicolson": (0.5, 4), "implicit": (1.0, 0)}
 TABLE_POINTS = 513
 
 
@@ -60,14 +60,16 @@ def time_schedule(t_out, n_steps: int):
     return times, save
 
 
-def simulate(x, c0, D, t, *, n_steps: int = 200, scheme: str = "crank-nicolson", x_unit="m",
-             tol: float = 1e-10, max_picard: int = 50):
+def simulate(x, c0, D, t, *, n_steps: int = 100, scheme: str = "crank-nicolson", iteration: str = "newton",
+             x_unit="m", tol=None, max_iter: int = 50):
     """Solve dc/dt = d/dx (D(c) dc/dx) with zero-flux ends (implicit finite volumes, Numba).
 
-    Crank-Nicolson (theta = 1/2, second order in time; the first two steps are fully implicit to damp
+    Crank-Nicolson (theta = 1/2, second order in time; the first four steps are fully implicit to damp
     the oscillations a step initial condition excites) or fully implicit (theta = 1). D(c) is evaluated
-    at the faces at the mid-step concentration and the nonlinear system is solved by Picard iteration;
-    each linear system is tridiagonal (Thomas algorithm). Steps grow quadratically in time.
+    at the faces at the mid-step concentration and the nonlinear system of each step is solved by
+    Newton's method (default; its Jacobian is tridiagonal too) or Picard iteration; each linear system
+    by the Thomas algorithm. Steps grow quadratically in time (fine steps while the initial step
+    relaxes); 100 steps reproduce the analytic erfc to ~1e-5 of the step height.
     Kernel: :func:`mixmap.kernels.profiles.diffuse`. Fick's second law, ref. 002 ("Fick's-law fits").
 
     Parameters
@@ -84,8 +86,14 @@ def simulate(x, c0, D, t, *, n_steps: int = 200, scheme: str = "crank-nicolson",
     n_steps : int
         Number of time steps to the last time.
     scheme : {"crank-nicolson", "implicit"}
-    tol : float
-        Picard tolerance relative to the concentration range.
+    iteration : {"newton", "picard"}
+        Solver of the nonlinear system of each step (same solution; Newton needs fewer solves).
+    tol : float, optional
+        Stop iterating when the last correction is below tol x (concentration range). Default 1e-6
+        for Newton (quadratic convergence: the remaining error is then of order 1e-12) and 1e-9 for
+        Picard (linear convergence).
+    max_iter : int
+        Maximum number of iterations per step.
 
     Returns
     -------
@@ -118,6 +126,8 @@ def simulate(x, c0, D, t, *, n_steps: int = 200, scheme: str = "crank-nicolson",
         raise InputError("x must be strictly increasing (sort it; no duplicates)")
     if scheme not in SCHEMES:
         raise InputError(f"scheme={scheme!r}: use 'crank-nicolson' or 'implicit'")
+    if iteration not in ("newton", "picard"):
+        raise InputError(f"iteration={iteration!r}: use 'newton' or 'picard'")
     if int(n_steps) < 1:
         raise InputError(f"n_steps must be >= 1, got {n_steps}")
     scalar = np.ndim(t) == 0
@@ -128,7 +138,10 @@ def simulate(x, c0, D, t, *, n_steps: int = 200, scheme: str = "crank-nicolson",
     theta, n_start = SCHEMES[scheme]
     times, save = time_schedule(t_out, int(n_steps))
     rng = float(c0.max() - c0.min()) or 1.0
-    out, _ = diffuse(x, c0, times, theta, n_start, c_lo, c_step, tab, int(max_picard), tol * rng, save)
+    if tol is None:
+        tol = 1e-6 if iteration == "newton" else 1e-9
+    out, _ = diffuse(x, c0, times, theta, n_start, c_lo, c_step, tab, int(max_iter), tol * rng, save,
+                     iteration == "newton")
     return out[0] if scalar else out
 
 
@@ -279,7 +292,7 @@ def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", 
         lo, hi = (cl, cr) if cr >= cl else (cr, cl)
         tab = logd if cr >= cl else logd[::-1]
         step = (hi - lo) / (ytab.size - 1)
-        out, _ = diffuse(xg, c0, times, 0.5, 2, lo, step, np.ascontiguousarray(tab), 50, 1e-12, save)
+        out, _ = diffuse(xg, c0, times, 0.5, 4, lo, step, np.ascontiguousarray(tab), 50, 1e-8, save, True)
         return np.interp(xs, xg, out[0])
 
     def resid(q):
