@@ -258,6 +258,8 @@ def test_D_of_c_recovered_within_10_percent(dc_profile):
     ff = d.fit_forward(X_WIDE, c, T, model="exp")
     np.testing.assert_allclose(ff.D_of(central), _exp_D(central), rtol=0.05)
     assert np.all((ff.D_low <= ff.D) & (ff.D <= ff.D_high)) and ff.r2 > 0.999
+    fp = d.fit_forward(X_WIDE, c, T, model="poly-logD", degree=2)
+    np.testing.assert_allclose(fp.D_of(central), _exp_D(central), rtol=0.05)
     fk = d.fit_forward(X_WIDE, c, T, model=[0, 0.5, 1])
     np.testing.assert_allclose(fk.D_of(central), _exp_D(central), rtol=0.10)
 

@@ -224,3 +224,22 @@ def test_figures(tmp_path):
     D = 1e-4 * np.exp(-250e3 / (8.314 * Tk))
     fig = plot.arrhenius(d.fit_arrhenius(Tk, D, D_err=0.1 * D), path=tmp_path / "a.png")
     assert (tmp_path / "a.png").stat().st_size > 10_000
+
+
+def test_line_profile_from_a_map_and_x_jitter():
+    import mixmap
+
+    x = np.arange(200) * 0.2e-6
+    img = np.tile(diffusion_profile(x - 20e-6, T, D=1e-15), (30, 1))
+    img = img + np.random.default_rng(0).normal(0, 0.02, img.shape)
+    lp = mixmap.line_profile(img, (15, 0), (15, 199), width=9, pixel_size=200.0)
+    r = d.sauer_freise(lp, t=T, levels=[0.3, 0.5, 0.7])
+    np.testing.assert_allclose(r.D, 1e-15, rtol=0.1)
+    assert d.fit_erfc(lp, t=T).D == pytest.approx(1e-15, rel=0.03, abs=0)
+    two = mixmap.line_profile({"A": img, "B": 1 - img}, (15, 0), (15, 199), pixel_size=200.0)
+    with pytest.raises(InputError, match="holds 2 maps"):
+        d.preprocess(two, None)
+    # position noise widens the band
+    plain = d.monte_carlo(lp, t=T, n=400, seed=0, levels=[0.5])
+    jitter = d.monte_carlo(lp, t=T, n=400, seed=0, levels=[0.5], x_jitter=0.5, x_unit="um")
+    assert jitter.D_high[0] - jitter.D_low[0] > 1.2 * (plain.D_high[0] - plain.D_low[0])

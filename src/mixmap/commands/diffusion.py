@@ -26,9 +26,9 @@ def register(sub):
     p.add_argument("--x-unit", default=None, choices=["m", "mm", "um", "nm"],
                    help="unit of the positions (default: from the header, else m)")
     p.add_argument("--noise", type=float, default=None, help="noise sd (default: from the plateaus)")
-    p.add_argument("--x-jitter", type=float, default=0.0, help="position noise sd, in --x-unit")
+    p.add_argument("--x-jitter", type=float, default=0.0, help="position noise sd, in --x-unit (m when not given)")
     p.add_argument("--instrument-sigma", type=float, default=None,
-                   help="probe broadening sd in --x-unit (corrects the erfc fit)")
+                   help="probe broadening sd in --x-unit (m when not given); corrects the erfc fit")
     p.add_argument("--window", type=int, default=None, help="Savitzky-Golay window (odd; default auto)")
     p.add_argument("--order", type=int, default=3, help="Savitzky-Golay order (default 3)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

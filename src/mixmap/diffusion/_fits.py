@@ -228,9 +228,14 @@ def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outli
 
 def _peak_profile(x, c, x_unit, outlier_sigma, grid):
     """A Profile-like object for peaked (not step) data: validation, averaging, outliers, grid."""
-    from ._io import check_profile
+    from ._io import check_profile, unpack_line_profile
     from ._preprocess import Profile, _remove_outliers
 
+    if c is None and hasattr(x, "position_m"):
+        x, c = unpack_line_profile(x, c)
+        x_unit = "m"
+    if c is None:
+        raise InputError("c (the concentrations) is required unless x is a Profile or a line profile")
     xm, cm = check_profile(x, c, x_unit=x_unit)
     if outlier_sigma is not None:
         mask = _remove_outliers(xm, cm, float(outlier_sigma), 7)

@@ -62,6 +62,21 @@ def _bad_indices(mask) -> str:
     return head + (", ..." if idx.size > 5 else "")
 
 
+def unpack_line_profile(x, c):
+    """(positions in m, values) from a :func:`mixmap.line_profile` result passed as ``x`` with
+    ``c=None``; other inputs are returned unchanged."""
+    if c is None and hasattr(x, "position_m") and hasattr(x, "values"):
+        if x.position_m is None:
+            raise InputError("the line profile has no position_m; call mixmap.line_profile(..., pixel_size=nm)")
+        v = np.asarray(x.values, dtype=float)
+        if v.ndim != 1:
+            names = ", ".join(map(str, x.names or ()))
+            raise InputError(f"the line profile holds {v.shape[1]} maps ({names}); pass one concentration, "
+                             "e.g. x=lp.position_m, c=lp.values[:, k] or c=A/(A+B) of two columns")
+        return np.asarray(x.position_m, dtype=float), v
+    return x, c
+
+
 def check_profile(x, c, *, x_unit="m", min_points: int = MIN_POINTS):
     """Validate a profile; return ``x`` in m (increasing, float) and ``c`` as (n_scans, n) floats.
 

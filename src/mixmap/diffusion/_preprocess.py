@@ -221,8 +221,9 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        Positions (m unless ``x_unit``), strictly monotonic.
+    x : array_like, shape (n,), or a :func:`mixmap.line_profile` result
+        Positions (m unless ``x_unit``), strictly monotonic; a line profile of one map (with
+        ``c=None``) gives its ``position_m`` and ``values``.
     c : array_like, shape (n,) or (n_scans, n)
         Concentrations (mole fraction or any unit); rows are parallel scans, averaged point-wise.
     x_unit : {"m", "mm", "um", "nm"}
@@ -255,6 +256,11 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
     >>> round(p.c_right, 1), p.window > 0
     (1.0, True)
     """
+    from ._io import unpack_line_profile
+
+    if c is None and hasattr(x, "position_m"):
+        x, c = unpack_line_profile(x, c)
+        x_unit = "m"
     x, c = check_profile(x, c, x_unit=x_unit)
     n_scans, n = c.shape
     if outlier_sigma is not None:
@@ -342,8 +348,9 @@ def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklev
         if c is not None:
             raise InputError("pass either a Profile or x and c, not both")
         return x
-    if c is None:
-        raise InputError("c (the concentrations) is required unless x is a Profile from preprocess()")
+    if c is None and not hasattr(x, "position_m"):
+        raise InputError("c (the concentrations) is required unless x is a Profile from preprocess() "
+                         "or a mixmap.line_profile result")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlateauWarning)
         p = preprocess(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid, warn=warn)
