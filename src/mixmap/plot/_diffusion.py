@@ -74,7 +74,12 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     fig, (ax, axr) = plt.subplots(2, 1, figsize=(6.4, 5.4), sharex=True,
                                   gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.06})
     xs = p.x * s
-    ref = p.c_smooth if p.window else (fit.fitted if fit is not None and fit.x.size == p.x.size else p.c_smooth)
+    if mc is not None and mc.method == "erfc":
+        ref, ref_name = mc.base, "minus erfc fit"
+    elif p.window or fit is None or fit.x.size != p.x.size:
+        ref, ref_name = p.c_smooth, "minus smoothed"
+    else:
+        ref, ref_name = fit.fitted, "minus fit"
     ax.plot(xs, p.c, ".", ms=3, color="0.55", label="data" + (f" (mean of {p.n_scans} scans)" if p.n_scans > 1 else ""))
     axr.plot(xs, p.c - ref, ".", ms=2.5, color="0.55")
     if p.window:
@@ -98,7 +103,7 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     ax.axhline(p.c_right, color="0.8", lw=0.8, ls=":")
     axr.set_xlabel(f"position ({_LABEL[x_unit]})")
     ax.set_ylabel("concentration")
-    axr.set_ylabel("minus smoothed" if p.window else "minus fit")
+    axr.set_ylabel(ref_name)
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
