@@ -209,7 +209,7 @@ def boltzmann_matano(x, c=None, t=None, *, levels=None, x_unit="m", outlier_sigm
     >>> from mixmap.synthetic import diffusion_profile
     >>> x = np.linspace(-30e-6, 30e-6, 401)
     >>> r = boltzmann_matano(x, diffusion_profile(x, 3600.0, D=1e-14), 3600.0, levels=[0.5])
-    >>> abs(r.D[0] / 1e-14 - 1) < 0.01
+    >>> bool(abs(r.D[0] / 1e-14 - 1) < 0.01)
     True
     """
     p, lv, D, res, t = _analysis("matano", x, c, t, levels, x_unit, outlier_sigma, smooth, grid)
