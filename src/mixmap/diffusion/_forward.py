@@ -271,22 +271,26 @@ def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", 
     D0 = max(e.D_apparent, 1e-300)
     L = 2.0 * np.sqrt(D0 * t)  # length unit: erfc width
     xs = (p.x - p.x[0]) / L
-    h = 1.0 / points_per_width
-    n_sim = int(np.ceil((xs[-1] + 2 * pad) / h)) + 1
-    if n_sim > 20000:
-        raise DataError("the profile spans more than ~800 transition widths; crop it around the interface")
-    xg = -pad + h * np.arange(n_sim)
-    edges_r = xg + h / 2
     tau = 0.25  # D0 t / L^2
     times, save = time_schedule([tau], int(n_steps))
     nb = _basis(name, np.array([0.0]), knots, int(degree)).shape[1]
     ytab = np.linspace(0.0, 1.0, 129)
     Btab = _basis(name, ytab, knots, int(degree))
+    grid = {}
+
+    def set_grid(h, pad_):
+        n_sim = int(np.ceil((xs[-1] + 2 * pad_) / h)) + 1
+        if n_sim > 20000:
+            raise DataError("fit_forward: the solver grid would need more than 20000 nodes (D(C) spans too "
+                            "wide a range for this profile length); crop the profile or use a simpler model")
+        grid["h"], grid["pad"] = h, pad_
+        grid["xg"] = -pad_ + h * np.arange(n_sim)
 
     def simulate_params(q):
         theta = q[:nb]
         x0s, cl, cr = q[nb], q[nb + 1], q[nb + 2]
-        frac = np.clip((edges_r - x0s) / h, 0.0, 1.0)
+        xg, h = grid["xg"], grid["h"]
+        frac = np.clip((xg + h / 2 - x0s) / h, 0.0, 1.0)
         c0 = cl + (cr - cl) * frac
         logd = Btab @ theta  # log(D/D0) on the Y table
         lo, hi = (cl, cr) if cr >= cl else (cr, cl)
@@ -299,12 +303,20 @@ def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", 
         return simulate_params(q) - p.c
 
     q0 = np.zeros(nb + 3)
-    if name in ("exp", "poly-logD"):
-        q0[0] = 0.0
     q0[nb] = (e.x0 - p.x[0]) / L
     q0[nb + 1] = e.c_left
     q0[nb + 2] = e.c_right
-    sol = least_squares(resid, q0, method="trf", x_scale="jac", diff_step=1e-6, xtol=1e-10, ftol=1e-10)
+    set_grid(1.0 / points_per_width, pad)
+    for _ in range(3):
+        sol = least_squares(resid, q0, method="trf", x_scale="jac", diff_step=1e-6, xtol=1e-10, ftol=1e-10)
+        # the grid must resolve the narrowest transition and keep the ends beyond the widest one
+        logd = Btab @ sol.x[:nb]
+        w_min, w_max = np.exp(0.5 * logd.min()), np.exp(0.5 * logd.max())  # widths in units of L
+        h_need, pad_need = w_min / points_per_width, pad * w_max
+        if grid["h"] <= 1.5 * h_need and grid["pad"] >= 0.75 * pad_need:
+            break
+        set_grid(min(grid["h"], h_need), max(grid["pad"], pad_need))
+        q0 = sol.x
     r = sol.fun
     n, k = r.size, sol.x.size
     sse = float(r @ r)

@@ -324,6 +324,11 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
     if not abs(step) > 0 or abs(step) < 3 * sigma:
         raise DataError(f"no concentration step: plateaus c_left={cl:.4g}, c_right={cr:.4g} differ by less "
                         f"than 3 noise sd ({sigma:.3g}); is this a profile across an interface?")
+    width = transition_width_points(cg)
+    if warn and width < 8:
+        warnings.warn(f"the transition spans only ~{width:.0f} points (16-84 %); derivative-based D(C) "
+                      "(Matano, Sauer-Freise, Hall) is unreliable - sample more finely or use fit_erfc / "
+                      "fit_forward", UserWarning, stacklevel=2)
     flat = []
     span = (m - 1) * (xg[1] - xg[0])
     for side, (slope, s, se, _) in zip(("left", "right"), fits):
