@@ -1,6 +1,7 @@
 """`mixmap synthetic` writes maps and truth that `mixmap analyze` reads back."""
 
 import pandas as pd
+import pytest
 from skimage.io import imread
 
 from mixmap.cli import main
@@ -29,3 +30,16 @@ def test_synthetic_bad_mixing_is_one_line(tmp_path, capsys):
     rc = main(["synthetic", "2", "--mixing", "stirred", "--d-a", "20", "--d-b", "20", "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert rc == 2 and "mixing" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("extra, match", [
+    (["--spectrum-image", "--elements", "Xx", "Si"], "unknown element 'Xx'"),
+    (["--d-a", "-3"], "d_a must be"),
+])
+def test_synthetic_bad_input_writes_nothing(tmp_path, capsys, extra, match):
+    out = tmp_path / "out"
+    args = ["synthetic", "2", "--d-a", "20", "--d-b", "20", "--n-primary", "10", "20", "--out", str(out)]
+    rc = main(args + extra)
+    err = capsys.readouterr().err
+    assert rc == 2 and match in err and "Traceback" not in err
+    assert not out.exists()

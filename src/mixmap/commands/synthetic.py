@@ -50,12 +50,15 @@ def run(args) -> int:
 
     if args.n < 1:
         raise InputError("n must be at least 1 aggregate")
+    if args.spectrum_image:  # check elements and lines before anything is generated or written
+        empty = np.zeros((8, 8), dtype=bool)
+        synthetic.spectrum_image((empty, empty), None, elements=tuple(args.elements))
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     aggs = synthetic.aggregates(args.n, mixing=args.mixing, d_a=args.d_a, d_b=args.d_b, cv_a=args.cv_a,
                                 cv_b=args.cv_b, fraction_a=args.fraction_a, n_primary=tuple(args.n_primary),
                                 pixel_size=args.pixel_size, seed=args.seed, intensity=args.intensity,
                                 progress=True)
+    out.mkdir(parents=True, exist_ok=True)
     truth, parts = [], []
     width = len(str(args.n - 1))
     for i, g in enumerate(progress(aggs, desc="write")):
