@@ -525,3 +525,35 @@ def test_semicolon_decimal_comma_table(tmp_path):
     p.write_text("Al_at%;O_at%\n1,0;abc\n", encoding="utf-8")
     with pytest.raises(FormatError, match="eu.csv: column 'O_at%' has non-numeric"):
         mixmap.read_spot_table(p)
+
+
+def test_spot_spacing_needs_a_generation_size():
+    t = spots_frame(np.array([0.3, 0.6]))
+    with pytest.raises(InputError, match="spot_spacing_um needs a generation size"):
+        mixmap.precursor_fractions(t, "Al2O3", "MgO", spot_spacing_um=0.5, n_boot=0)
+
+
+@pytest.mark.parametrize("extra, match", [
+    (["--spot-spacing", "1"], "--spot-spacing needs --beam-energy"),
+    (["--density-a", "3.99", "--density-b", "3.58"], "--density-a/--density-b need --beam-energy"),
+    (["--beam-energy", "15", "--density-a", "3.99"], "pass --density-b G/CM3"),
+    (["--beam-energy", "-3"], "--beam-energy must be a positive number"),
+])
+def test_cli_generation_flags_named(tmp_path, rng, capsys, extra, match):
+    from mixmap.cli import main
+
+    write_autoemx_csv(tmp_path / "Data.csv", rng, x_sd=0.05)
+    rc = main(["precursors", str(tmp_path / "Data.csv"), "--a", "Al2O3", "--b", "MgO", "--boot", "0"] + extra)
+    err = capsys.readouterr().err
+    assert rc == 2 and match in err and "Traceback" not in err and "_keV" not in err
+
+
+def test_cli_given_generation_size_is_labelled(tmp_path, rng, capsys):
+    from mixmap.cli import main
+
+    write_autoemx_csv(tmp_path / "Data.csv", rng, x_sd=0.05)
+    rc = main(["precursors", str(tmp_path / "Data.csv"), "--a", "Al2O3", "--b", "MgO", "--boot", "0",
+               "--generation-size", "2", "--spot-spacing", "1"])
+    cap = capsys.readouterr()
+    assert rc == 0 and "X-ray generation size (given): 2 um" in cap.out and "Kanaya" not in cap.out
+    assert "warning: the spot spacing (1 µm)" in cap.err

@@ -875,7 +875,8 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
         Densities of A and B in g/cm³.
     spot_spacing_um : float, optional
         Distance between neighbouring spots (µm). A :class:`mixmap.generation.GenerationVolumeWarning`
-        is emitted when it is smaller than the generation size, as the reference warns.
+        is emitted when it is smaller than the generation size, as the reference warns; needs
+        ``beam_energy_keV`` or ``generation_size_um`` (InputError otherwise).
     generation_size_um : float, optional
         Generation size in µm given directly (instead of ``beam_energy_keV``).
 
@@ -921,7 +922,12 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
     spacing = _positive_or_none(spot_spacing_um, "spot_spacing_um")
     gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities,
                            generation_size_um)
-    if spacing is not None and gen is not None:
+    if spacing is not None and gen is None:
+        raise InputError(
+            "spot_spacing_um needs a generation size to compare with: pass beam_energy_keV= (keV; "
+            "with densities=(rho_a, rho_b) in g/cm^3 for compounds) or generation_size_um="
+        )
+    if spacing is not None:
         _warn_scale(spacing, gen, "the spot spacing")
 
     full = parsed.basis(basis)

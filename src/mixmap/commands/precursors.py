@@ -69,6 +69,39 @@ def _flags(text):
         raise InputError(f"--flags must be integers separated by commas, e.g. 0,-1; got {text!r}") from None
 
 
+def _check_generation_flags(args, mixmap) -> None:
+    """Name the command-line flags (not the Python arguments) when the X-ray generation options
+    do not fit together or a compound density is missing."""
+    import math
+
+    for flag, v in (("--beam-energy", args.beam_energy), ("--generation-size", args.generation_size),
+                    ("--spot-spacing", args.spot_spacing), ("--density-a", args.density_a),
+                    ("--density-b", args.density_b)):
+        if v is not None and not (math.isfinite(v) and v > 0):
+            raise InputError(f"{flag} must be a positive number, got {v:g}")
+    if args.generation_size is not None:
+        return
+    if args.beam_energy is None:
+        if args.spot_spacing is not None:
+            raise InputError("--spot-spacing needs --beam-energy KEV (with --density-a/--density-b for "
+                             "compounds) or --generation-size UM to compare the spacing with")
+        if args.density_a is not None or args.density_b is not None:
+            raise InputError("--density-a/--density-b need --beam-energy KEV (they only serve the "
+                             "Kanaya-Okayama range)")
+        return
+    for flag, formula, density in (("--density-a", args.a, args.density_a),
+                                   ("--density-b", args.b, args.density_b)):
+        try:
+            mixmap.kanaya_okayama_range(formula, args.beam_energy, density)
+        except InputError as exc:
+            if density is None and "not tabulated" in str(exc):
+                raise InputError(
+                    f"--beam-energy: the density of {formula} is not tabulated (only pure elements "
+                    f"are); pass {flag} G/CM3 (bulk density of the particles) or --generation-size UM"
+                ) from None
+            raise
+
+
 def _sample_name(path: Path) -> str:
     if path.name.lower() in ("data.csv", "compositions.csv") and path.parent.name:
         return path.parent.name
@@ -98,6 +131,7 @@ def run(args) -> int:
                 f"a 'sample' column"
             )
     by = args.by if args.by is not None else ("sample" if several else None)
+    _check_generation_flags(args, mixmap)
     densities = None
     if args.density_a is not None or args.density_b is not None:
         densities = (args.density_a, args.density_b)
@@ -137,7 +171,8 @@ def run(args) -> int:
                     if k:
                         print(f"    rejected {k}: {reason}")
         if r0.generation_size_um is not None:
-            print(f"X-ray generation size (Kanaya-Okayama): {r0.generation_size_um:.3g} um")
+            how = "given" if args.generation_size is not None else f"Kanaya-Okayama, {args.beam_energy:g} keV"
+            print(f"X-ray generation size ({how}): {r0.generation_size_um:.3g} um")
     for w in caught:
         print(f"mixmap precursors: warning: {w.message}", file=sys.stderr)
     written = [p for p in (args.out, args.figure) if p]
