@@ -88,6 +88,14 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
                      fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
+        if k == 0:  # which colour is which material (bool masks of the projection)
+            from matplotlib.patches import Patch
+
+            ax.legend(handles=[Patch(color=c, label=lab) for c, lab in
+                               (((0.30, 0.70, 0.30), "A only"), ((0.85, 0.30, 0.60), "B only"),
+                                ((0.35, 0.25, 0.45), "A and B [1,1]"))],
+                      loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=3, fontsize=7, frameon=False,
+                      handlelength=1.0, columnspacing=0.8)
 
     # P from the 2-D maps against the 3-D cross-section fraction
     ax = fig.add_subplot(gs[0, 3])
@@ -133,7 +141,8 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     lo, hi = -0.1, 1.5
     undefined = summ["psi_comb"].isna().to_numpy()
     for i in np.flatnonzero(undefined):
-        ax.annotate("ψ undefined\n(M̄_AS > 1)", (x[i], -0.05), ha="center", fontsize=7, color="grey")
+        ha = "left" if i == 0 else "right" if i == len(x) - 1 else "center"
+        ax.annotate("ψ undefined\n(M̄_AS > 1)", (x[i], -0.05), ha=ha, fontsize=7, color="grey")
     for col, lab in (("schmahl_mean", "M̄"), ("psi_schmahl", "ψ_MAS"), ("psi_comb", "ψ_comb")):
         for i, v in enumerate(summ[col].to_numpy(float)):
             if np.isfinite(v) and not lo <= v <= hi:
