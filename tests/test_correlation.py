@@ -492,6 +492,24 @@ def test_cli_bad_input(tmp_path, rng, capsys, argv, msg):
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_cli_correlate_fresh_interpreter(tmp_path, rng):
+    """The installed command in a fresh process (mixmap.segregation not imported beforehand)."""
+    import subprocess
+    import sys
+
+    a, b = blob_maps(rng, (24, 26), p_fg=0.95)
+    np.save(tmp_path / "a.npy", a)
+    np.save(tmp_path / "b.npy", b)
+    code = "import sys; from mixmap.cli import main; sys.exit(main(sys.argv[1:]))"
+    base = [sys.executable, "-c", code, "correlate", str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
+            "--h-max", "5", "--out", str(tmp_path / "c.csv")]
+    ok = subprocess.run(base, capture_output=True, text=True, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "c.csv").exists() and "integral scale" in ok.stdout
+    bad = subprocess.run(base + ["--model", "bessel"], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--model 'bessel'" in bad.stderr
+
+
 def test_scale_aliases_used_by_batch():
     h = np.arange(0, 50)
     R = np.exp(-h / 5.0)

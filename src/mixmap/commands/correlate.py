@@ -86,12 +86,13 @@ def run(args) -> int:
 
     import mixmap
     from mixmap._progress import progress
+    from mixmap.segregation import correlation_models
 
     if args.smooth < 0:
         raise InputError(f"--smooth must be >= 0 (pixels), got {args.smooth}")
-    if args.model != "none" and args.model not in mixmap.segregation.correlation_models():
+    if args.model != "none" and args.model not in correlation_models():
         raise InputError(f"--model {args.model!r} is unknown; choose from "
-                         f"{sorted(mixmap.segregation.correlation_models())} or none")
+                         f"{sorted(correlation_models())} or none")
     budget = None
     if args.memory_budget is not None:
         if args.memory_budget <= 0:
