@@ -706,6 +706,8 @@ class PrecursorResult:
             "std_sample": self.std_sample,
             "std_ci_low": self.std_ci[0],
             "std_ci_high": self.std_ci[1],
+            "std_ci_low_pp": 100.0 * self.std_ci[0],
+            "std_ci_high_pp": 100.0 * self.std_ci[1],
             "std_ci_method": self.std_ci_method,
             "confidence": self.confidence,
             "molar_ratio": self.molar_ratio,
