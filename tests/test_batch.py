@@ -470,3 +470,11 @@ def test_csv_resume_after_a_kill_mid_line(tmp_path, store, reference):
     t = mixmap.analyze(store[0], out=out, **KW)
     pd.testing.assert_frame_equal(t, reference)
     assert len(read_results(out)) == 8
+
+
+def test_cli_summary_names_the_results_argument(tmp_path, capsys):
+    from mixmap.cli import main
+
+    assert main(["summary", str(tmp_path / "run.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "results must be the .parquet or .csv" in err and "Traceback" not in err

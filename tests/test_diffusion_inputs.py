@@ -251,3 +251,21 @@ def test_under_resolved_transition_warns():
         d.preprocess(X, c)
     with pytest.warns(UserWarning, match="transition spans only"):
         assert d.fit_erfc(X, c, T).D < 1e-15  # the model fit still works
+
+
+def test_cli_diffusion_negative_mc_is_an_error(tmp_path, capsys):
+    f = tmp_path / "profile.csv"
+    c = diffusion_profile(X, 36_000.0, D=1e-15, noise=0.01, seed=5)
+    pd.DataFrame({"x_um": X * 1e6, "c": c}).to_csv(f, index=False)
+    assert main(["diffusion", str(f), "--time", "10h", "--mc", "-5"]) == 2
+    err = capsys.readouterr().err
+    assert "--mc must be 0" in err and "Traceback" not in err
+
+
+def test_parabolic_to_dict_is_plain_json():
+    import json
+
+    t = np.array([1.0, 4.0, 9.0, 16.0]) * 3600
+    r = d.fit_parabolic(t, 2e-9 * np.sqrt(t) + 1e-8).to_dict()
+    assert all(type(v) is float for v in r["ci"])
+    json.dumps({k: v for k, v in r.items() if not isinstance(v, (list, np.ndarray)) or k == "ci"})

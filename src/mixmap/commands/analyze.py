@@ -192,6 +192,9 @@ def run_analyze(args) -> int:
 def run_summary(args) -> int:
     from mixmap.batch import read_results
 
+    if Path(args.results).suffix.lower() not in (".parquet", ".csv"):
+        raise InputError(f"results must be the .parquet or .csv table written by 'mixmap analyze --out', "
+                         f"got {args.results!r}")
     table = read_results(args.results)
     _report_status(table)
     _print_summary(table, args, args.seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError
 from ._common import print_json
 
 METHODS = ("sauer-freise", "matano", "hall", "erfc")
@@ -42,6 +43,8 @@ def run(args) -> int:
     from mixmap import diffusion as d
     from mixmap.diffusion._io import parse_time
 
+    if args.mc < 0:
+        raise InputError(f"--mc must be 0 (no uncertainty) or a number of replicates >= 10, got {args.mc}")
     t = parse_time(args.time)
     x, c = d.read_profile(args.profile, x_unit=args.x_unit)
     xu = args.x_unit or "m"

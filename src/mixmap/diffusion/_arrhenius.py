@@ -286,7 +286,7 @@ def fit_parabolic(t, L, *, intercept: bool = True, level: float = 0.95) -> Parab
         r = np.log(L[pos]) - A @ b
         c2 = np.linalg.inv(A.T @ A) * float(r @ r) / (pos.sum() - 2)
         expo, expo_se = float(b[1]), float(np.sqrt(c2[1, 1]))
-    return ParabolicFit(k=k, k_stderr=float(se[-1]), ci=(k - q * float(se[-1]), k + q * float(se[-1])),
+    return ParabolicFit(k=k, k_stderr=float(se[-1]), ci=(float(k - q * se[-1]), float(k + q * se[-1])),
                         kp=k * k, L0=float(beta[0]) if intercept else 0.0,
                         L0_stderr=float(se[0]) if intercept else np.nan, exponent=expo, exponent_stderr=expo_se,
                         r2=float(r2), level=level, n=n, t=t, L=L)
