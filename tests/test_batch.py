@@ -478,3 +478,12 @@ def test_cli_summary_names_the_results_argument(tmp_path, capsys):
     assert main(["summary", str(tmp_path / "run.txt")]) == 2
     err = capsys.readouterr().err
     assert "results must be the .parquet or .csv" in err and "Traceback" not in err
+
+
+def test_schmahl_histogram_counts_on_integer_ticks():
+    import pandas as pd
+
+    t = pd.DataFrame({"group": ["a"] * 5, "P": [0.5, 0.6, 0.7, 0.6, 0.5], "schmahl": [0.4, 0.45, 0.8, 0.85, 1.6]})
+    ax = mixmap.plot.schmahl_histogram(t).axes[0]
+    ticks = ax.get_yticks()
+    assert np.allclose(ticks, np.round(ticks))

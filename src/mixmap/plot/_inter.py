@@ -82,6 +82,9 @@ def schmahl_histogram(table, *, by="group", bins=None, path=None):
         ax.axvline(m.mean(), color=c, linestyle="--", linewidth=1.2)
     ax.set_xlabel("Schmahl index $M_{AS}$ (Eq. 6)")
     ax.set_ylabel("aggregates")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
     ax.set_xlim(edges[0], edges[-1])
     ax.legend(frameon=False, fontsize=8, loc="best")
     ax.set_title("Schmahl index per aggregate (cf. Fig. 5a)", fontsize=10)
