@@ -269,3 +269,12 @@ def test_parabolic_to_dict_is_plain_json():
     r = d.fit_parabolic(t, 2e-9 * np.sqrt(t) + 1e-8).to_dict()
     assert all(type(v) is float for v in r["ci"])
     json.dumps({k: v for k, v in r.items() if not isinstance(v, (list, np.ndarray)) or k == "ci"})
+
+
+def test_mc_erfc_to_dict_keeps_the_D_band_of_the_result():
+    c = diffusion_profile(X, T, D=1e-14, noise=0.02, seed=4)
+    mc = d.monte_carlo(X, c, T, method="erfc", n=200, seed=0)
+    r = mc.to_dict()
+    assert r["D_low"] == mc.D_low.tolist() and r["D_high"] == mc.D_high.tolist()
+    assert r["D_median"] == mc.D_median.tolist()
+    assert r["x0_low"] < r["x0_median"] < r["x0_high"] and "c_left_median" in r

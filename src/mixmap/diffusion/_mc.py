@@ -71,6 +71,8 @@ class MonteCarloResult:
              "valid": self.valid.tolist()}
         if self.method == "erfc":
             for k, v in self.params.items():
+                if k == "D":  # D_median/D_low/D_high above already hold the (re-centred) D band
+                    continue
                 lo, med, hi = np.nanpercentile(v, [50 * (1 - self.level), 50, 50 * (1 + self.level)])
                 d[f"{k}_median"], d[f"{k}_low"], d[f"{k}_high"] = float(med), float(lo), float(hi)
         return d
@@ -126,8 +128,8 @@ def monte_carlo(x, c=None, t=None, *, method="sauer-freise", n: int = 10000, noi
     (for "erfc": the fitted curve) plus Gaussian noise of standard deviation ``noise`` (default: the
     plateau noise of :func:`preprocess`) and optional position jitter, and goes through the same
     Savitzky-Golay smoothing, plateau estimation and analysis as the data (outlier removal is not
-    repeated: replicates have none). The band is the central ``level`` interval of the replicate
-    values. Kernel :func:`mixmap.kernels.profiles.mc_profiles` (Numba, parallel over replicates, one
+    repeated: replicates have none). The band is the replicate spread placed on the data's own
+    estimate (see Notes). Kernel :func:`mixmap.kernels.profiles.mc_profiles` (Numba, parallel over replicates, one
     counter-based random stream per replicate: results do not depend on the number of threads).
 
     Parameters
