@@ -131,6 +131,10 @@ def test_write_bad_inputs(tmp_path, cube):
         mixmap.write_spectrum_image(tmp_path / "f.zarr", cube, pixel_size=-1, **kw)
     with pytest.raises(InputError, match="chunks"):
         mixmap.write_spectrum_image(tmp_path / "f.zarr", cube, chunks=(0, 4), **kw)
+    for bad in (5, ["Cu", None], ["cu"], ["Cu", ""]):
+        with pytest.raises(InputError, match="elements"):
+            mixmap.write_spectrum_image(tmp_path / "f.zarr", cube, elements=bad, **kw)
+    assert not (tmp_path / "f.zarr").exists()
     # existing store: refused, and nothing lost
     mixmap.write_spectrum_image(tmp_path / "keep.zarr", cube, **kw)
     with pytest.raises(InputError, match="overwrite"):

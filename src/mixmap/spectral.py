@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,7 +130,14 @@ def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elem
         elements = []
     elif isinstance(elements, str):
         elements = [elements]
-    elements = [str(e) for e in elements]
+    try:
+        elements = list(elements)
+    except TypeError:
+        raise InputError(f"elements must be a list of element symbols such as ['Cu', 'Zn'], got {elements!r}") from None
+    bad = [e for e in elements if not (isinstance(e, str) and re.fullmatch(r"[A-Z][a-z]{0,2}", e))]
+    if bad:
+        raise InputError(f"elements must be element symbols such as 'Cu' or 'Zn' (capital first letter), "
+                         f"got {bad!r}")
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
