@@ -395,6 +395,14 @@ def test_bad_inputs(rng):
         mixmap.fit_correlation([0, 1, 2], [1, 0.5, 0.2])
     with pytest.raises(InputError, match="p0"):
         mixmap.fit_correlation(np.arange(10), np.exp(-np.arange(10)), "exp", p0=[1, 2])
+    with pytest.raises(InputError, match="p0 must be 1 numbers"):
+        mixmap.fit_correlation(np.arange(10), np.exp(-np.arange(10)), "exp", p0=["z"])
+    with pytest.raises(InputError, match="p0 must lie within the bounds"):
+        mixmap.fit_correlation(np.arange(10), np.exp(-np.arange(10)), "sinc-exp", p0=[1, 1, 3.0, 0.5])
+    with pytest.raises(InputError, match="h must be"):
+        mixmap.mean_correlation([res], h="x")
+    with pytest.raises(InputError, match="h must be"):
+        mixmap.smooth_correlation(res, 1.0)("x")
     with pytest.raises(InputError, match="bounds"):
         mixmap.register_correlation_model("m1", lambda t, s: t, ["s"], ([1], [0]))
     with pytest.raises(InputError, match="callable"):

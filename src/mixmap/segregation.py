@@ -184,7 +184,10 @@ class SmoothedCorrelation:
         return None if self.pixel_size is None else self.h * self.pixel_size
 
     def __call__(self, h, unit: str = "px"):
-        t = np.asarray(h, dtype=np.float64)
+        try:
+            t = np.asarray(h, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"h must be a distance or an array of distances ({unit}), got {h!r}") from None
         if unit == "nm":
             if self.pixel_size is None:
                 raise InputError("unit='nm' needs a pixel size; pass pixel_size= to correlation()")
@@ -772,7 +775,10 @@ def mean_correlation(results, h=None) -> MeanCorrelation:
         n = int(math.floor(end / step + 1e-9))
         grid = np.arange(n + 1) * step
     else:
-        grid = np.asarray(h, dtype=np.float64).ravel()
+        try:
+            grid = np.asarray(h, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise InputError(f"h must be an array of distances >= 0 ({unit}), got {h!r}") from None
         if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
             raise InputError(f"h must be a non-empty array of finite distances >= 0 ({unit}), got {h!r}")
     curves = np.vstack([_curve_eval(it, grid, unit) for it in items])
@@ -1069,9 +1075,16 @@ def fit_correlation(h, R=None, model="sinc-exp", *, p0=None, n_starts=None) -> C
     if n_starts is not None:
         starts = starts[:n_starts]
     if p0 is not None:
-        p0 = [float(v) for v in p0]
+        try:
+            p0 = [float(v) for v in p0]
+        except (TypeError, ValueError):
+            raise InputError(f"p0 must be {k} numbers ({', '.join(m.params)}), got {p0!r}") from None
         if len(p0) != k:
             raise InputError(f"p0 must hold {k} values ({', '.join(m.params)}), got {len(p0)}")
+        outside = [f"{n}={v:g} not in [{lo:g}, {hi:g}]" for n, v, lo, hi in zip(m.params, p0, m.lower, m.upper)
+                   if not lo <= v <= hi]
+        if outside:
+            raise InputError(f"p0 must lie within the bounds of model {m.name!r}: {'; '.join(outside)}")
         starts.insert(0, p0)
     lo = np.array(m.lower)
     hi = np.array(m.upper)
