@@ -278,3 +278,16 @@ def test_mc_erfc_to_dict_keeps_the_D_band_of_the_result():
     assert r["D_low"] == mc.D_low.tolist() and r["D_high"] == mc.D_high.tolist()
     assert r["D_median"] == mc.D_median.tolist()
     assert r["x0_low"] < r["x0_median"] < r["x0_high"] and "c_left_median" in r
+
+
+def test_positions_in_um_given_as_metres_warn(tmp_path, capsys):
+    c = diffusion_profile(X, T, D=1e-14, noise=0.01, seed=5)
+    with pytest.warns(UserWarning, match="spans 80 m.*x_unit='um'"):
+        d.preprocess(X * 1e6, c)
+    f = tmp_path / "p.csv"
+    pd.DataFrame({"x": X * 1e6, "c": c}).to_csv(f, index=False)
+    with pytest.warns(UserWarning, match="spans 80 m"):
+        d.read_profile(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        d.read_profile(f, x_unit="um")  # no warning with the unit given

@@ -43,6 +43,9 @@ def run(args) -> int:
     from mixmap import diffusion as d
     from mixmap.diffusion._io import parse_time
 
+    import warnings
+
+    warnings.filterwarnings("once", message="the profile spans", category=UserWarning)  # read + preprocess
     if args.mc < 0:
         raise InputError(f"--mc must be 0 (no uncertainty) or a number of replicates >= 10, got {args.mc}")
     t = parse_time(args.time)

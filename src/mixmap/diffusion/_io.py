@@ -12,6 +12,7 @@ from ..errors import DataError, FormatError, InputError
 X_UNITS = {"m": 1.0, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "μm": 1e-6, "micron": 1e-6, "nm": 1e-9}
 TIME_UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0, "d": 86400.0, "day": 86400.0}
 MIN_POINTS = 12
+MAX_SPAN_M = 1.0  # a longer profile almost surely has positions in um/nm given as m
 
 
 def x_scale(x_unit) -> float:
@@ -112,7 +113,15 @@ def check_profile(x, c, *, x_unit="m", min_points: int = MIN_POINTS):
         raise DataError(f"x is not monotonic (it changes direction at indices "
                         f"{_bad_indices(np.r_[np.diff(np.sign(d)) != 0, False, False])}); sort the "
                         "points by position (order = np.argsort(x)) or split the scan")
-    return x * x_scale(x_unit), c
+    x = x * x_scale(x_unit)
+    span = float(x[-1] - x[0])
+    if span > MAX_SPAN_M:
+        import warnings
+
+        warnings.warn(f"the profile spans {span:.3g} m: positions are taken in {x_unit or 'm'}; if they are "
+                      "in um or nm pass x_unit='um'/'nm' (command line: --x-unit, or a header such as x_um), "
+                      "otherwise D is off by orders of magnitude", UserWarning, stacklevel=3)
+    return x, c
 
 
 def read_profile(path, *, x_col=0, c_cols=None, x_unit=None, sep=None):
