@@ -82,6 +82,10 @@ def test_detector_fwhm():
         mixmap.detector_fwhm(1.0, 0)
     with pytest.raises(InputError, match="FWHM"):
         mixmap.detector_fwhm(0.0543, 100.0)
+    with pytest.raises(InputError, match="energy must be a number"):
+        mixmap.detector_fwhm("Cu_Ka")
+    with pytest.raises(InputError, match="fwhm_mnka must be a number"):
+        mixmap.detector_fwhm(1.0, "high")
 
 
 # ------------------------------------------------------------------------------------ format

@@ -145,10 +145,16 @@ def detector_fwhm(energy, fwhm_mnka: float = 130.0):
     >>> round(float(mixmap.detector_fwhm(8.0478)), 1)
     149.2
     """
-    e = np.asarray(energy, dtype=np.float64)
+    try:
+        e = np.asarray(energy, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"energy must be a number or an array of numbers in keV, got {energy!r}") from None
     if not np.all(np.isfinite(e)) or np.any(e <= 0):
         raise InputError("energy must be finite and > 0 (keV)")
-    f = float(fwhm_mnka)
+    try:
+        f = float(fwhm_mnka)
+    except (TypeError, ValueError):
+        raise InputError(f"fwhm_mnka must be a number (eV, typically 120-140), got {fwhm_mnka!r}") from None
     if not np.isfinite(f) or f <= 0:
         raise InputError(f"fwhm_mnka must be a finite FWHM > 0 in eV (typically 120-140), got {fwhm_mnka}")
     sq = f * f + 2.5 * (e - E_MNKA_KEV) * 1000.0
