@@ -119,7 +119,8 @@ def _print_summary(table, args, seed):
         show.insert(1, f"excluded P>{args.max_p:g}", s["n_excluded"])
     if (s["n_undefined"] > 0).any():
         show.insert(1, "Schmahl undefined", s["n_undefined"])
-    print("inter-aggregate mixing per group (Eqs. 2, 10-13; psi in [0, 1], 1 = homogeneous):")
+    print("inter-aggregate mixing per group (Eqs. 2, 10-13; psi = 1: homogeneous; values outside "
+          "[0, 1] and interval ends are reported unclipped):")
     print(show.to_string())
     if s[["psi_p", "psi_schmahl"]].isna().any().any():
         print("(nan: the bound P(1-P) or M(1-M) of Eq. 10/11 is not positive, or fewer than 2 aggregates)")
