@@ -460,3 +460,24 @@ def test_maps_preview(tmp_path, store):
         mixmap.plot.maps_preview({})
     with pytest.raises(InputError, match="2-D"):
         mixmap.plot.maps_preview({"a": np.zeros(3)})
+
+
+def test_windows_cut_by_spectrum_end_warn(tmp_path, capsys):
+    """A window reaching past the last channel is summed over the channels inside, with a warning."""
+    from mixmap.cli import main
+
+    rng = np.random.default_rng(5)
+    data = rng.poisson(2, (6, 5, 180)).astype(np.uint16)  # 0 ... 1.79 keV: Si Ka window is cut
+    mixmap.write_spectrum_image(tmp_path / "edge.zarr", data, energy_offset=0.0, energy_scale=0.01)
+    with pytest.warns(UserWarning, match=r"Si_Ka integration window \(16 -> 14 channels\)"):
+        maps = mixmap.element_maps(tmp_path / "edge.zarr", ["Si_Ka"])
+    np.testing.assert_array_equal(maps["Si_Ka"], data[..., 166:180].sum(-1))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mixmap.element_maps(tmp_path / "edge.zarr", ["Al_Ka"], background="windows")  # fully inside
+    rc = main(["maps", str(tmp_path / "edge.zarr"), "--lines", "Si_Ka", "--format", "npy", "--no-preview",
+               "--out", str(tmp_path / "m")])
+    err = capsys.readouterr().err
+    assert rc == 0 and err.count("windows cut at the ends") == 1 and "mixmap maps: warning:" in err

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -493,9 +494,13 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
                 merged = (a["bl_lo_keV"], a["bl_hi_keV"], b["br_lo_keV"], b["br_hi_keV"])
                 for r in (a, b):
                     r["bl_lo_keV"], r["bl_hi_keV"], r["br_lo_keV"], r["br_hi_keV"] = merged
+    cut = []
     for r in rows:
-        r["lo_ch"] = min(max(_channel(r["lo_keV"], off, sc), 0), n)
-        r["hi_ch"] = min(max(_channel(r["hi_keV"], off, sc), 0), n)
+        raw_lo, raw_hi = _channel(r["lo_keV"], off, sc), _channel(r["hi_keV"], off, sc)
+        r["lo_ch"] = min(max(raw_lo, 0), n)
+        r["hi_ch"] = min(max(raw_hi, 0), n)
+        if (r["lo_ch"], r["hi_ch"]) != (raw_lo, raw_hi):
+            cut.append(f"{r['line']} integration window ({raw_hi - raw_lo} -> {r['hi_ch'] - r['lo_ch']} channels)")
         if r["hi_ch"] <= r["lo_ch"]:
             raise InputError(f"width: the integration window of {r['line']} is narrower than one "
                              "channel; use a larger width")
@@ -507,6 +512,9 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
                     raise InputError(f"background: the {'left' if side == 'bl' else 'right'} "
                                      f"background window of {r['line']} lies outside the spectrum; "
                                      "reduce background_offset/background_width or use background=None")
+                if (a, b) != (max(a, 0), min(b, n)):
+                    cut.append(f"{r['line']} {'left' if side == 'bl' else 'right'} background window "
+                               f"({b - a} -> {min(b, n) - max(a, 0)} channels)")
                 a, b = max(a, 0), min(b, n)
                 if b <= a:  # exspy then takes the single channel at the window start
                     b = a + 1
@@ -514,6 +522,9 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
         else:
             for k in ("bl_lo_keV", "bl_hi_keV", "br_lo_keV", "br_hi_keV"):
                 del r[k]
+    if cut:
+        warnings.warn(f"windows cut at the ends of the spectrum ({e_lo:.3f}-{e_hi:.3f} keV), only the channels "
+                      f"inside are summed: {'; '.join(cut)}", UserWarning, stacklevel=3)
     return pd.DataFrame(rows)
 
 

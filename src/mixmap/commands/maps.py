@@ -80,15 +80,25 @@ def run_maps(args) -> int:
     background = None if args.background == "none" else "windows"
     from mixmap.spectral import windows
 
-    table = windows(si, args.lines, width=args.width, background=background)
-    if args.zarr:
-        maps = mixmap.element_maps(si, args.lines, width=args.width, background=background,
-                                   out=out / "maps.zarr", overwrite=args.overwrite, progress=True)
-        written = [out / "maps.zarr"]
-    else:
-        maps = mixmap.element_maps(si, args.lines, width=args.width, background=background,
-                                   progress=True)
-        written = _write_maps(maps, out, args.formats, args.overwrite)
+    import sys
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # windows cut by the spectrum ends: one line
+        warnings.simplefilter("always", UserWarning)
+        table = windows(si, args.lines, width=args.width, background=background)
+    for w in caught:
+        print(f"mixmap maps: warning: {w.message}", file=sys.stderr)
+    with warnings.catch_warnings():
+        if caught:  # already reported above
+            warnings.filterwarnings("ignore", message="windows cut at the ends", category=UserWarning)
+        if args.zarr:
+            maps = mixmap.element_maps(si, args.lines, width=args.width, background=background,
+                                       out=out / "maps.zarr", overwrite=args.overwrite, progress=True)
+            written = [out / "maps.zarr"]
+        else:
+            maps = mixmap.element_maps(si, args.lines, width=args.width, background=background,
+                                       progress=True)
+            written = _write_maps(maps, out, args.formats, args.overwrite)
     table.to_csv(out / "windows.csv", index=False)
     written.append(out / "windows.csv")
     if not args.no_preview and not args.zarr:
