@@ -71,6 +71,13 @@ def test_xray_line_bad(bad):
         mixmap.xray_line(bad)
 
 
+def test_xray_line_case_hint():
+    with pytest.raises(InputError, match="did you mean 'Cu_Ka'"):
+        mixmap.xray_line("cu_ka")
+    with pytest.raises(InputError, match="did you mean 'Fe_Kb'"):
+        mixmap.xray_line("FE_KB")
+
+
 def test_detector_fwhm():
     assert mixmap.detector_fwhm(5.8987, 130) == pytest.approx(130.0)
     e = np.array([0.2774, 8.0478])
@@ -414,7 +421,7 @@ def test_convert_bad_inputs(tmp_path, store):
     (tmp_path / "bad.bcf").write_bytes(b"\0" * 100)
     with pytest.raises(FormatError, match="RosettaSciIO"):
         mixmap.convert(tmp_path / "bad.bcf", tmp_path / "x.zarr")
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(InputError, match="already exists.*--overwrite"):
         mixmap.convert(tmp_path / "bad.bcf", store.path)
 
 

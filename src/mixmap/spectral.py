@@ -274,12 +274,13 @@ def write_spectrum_image(path, data, *, energy_offset, energy_scale, beam_energy
 
     Examples
     --------
-    >>> import numpy as np, mixmap
-    >>> cube = np.random.default_rng(0).poisson(1.0, (32, 32, 256)).astype("uint16")
-    >>> si = mixmap.write_spectrum_image("cube.zarr", cube, energy_offset=0.0,
-    ...                                  energy_scale=0.01, overwrite=True)
+    >>> import numpy as np, mixmap, os, tempfile
+    >>> path = os.path.join(tempfile.gettempdir(), "cube.zarr")
+    >>> cube = np.random.default_rng(0).poisson(1.0, (32, 32, 1024)).astype("uint16")
+    >>> si = mixmap.write_spectrum_image(path, cube, energy_offset=0.0,
+    ...                                  energy_scale=0.01, overwrite=True)  # 0-10.23 keV
     >>> si.data.shape
-    (32, 32, 256)
+    (32, 32, 1024)
     """
     import dask.array as da
     import zarr
@@ -300,8 +301,8 @@ def write_spectrum_image(path, data, *, energy_offset, energy_scale, beam_energy
     local = _store_path(path)
     if local is not None and local.exists():
         if not overwrite:
-            raise InputError(f"path {str(local)!r} already exists; pass overwrite=True to replace it "
-                             "or choose another path")
+            raise InputError(f"path {str(local)!r} already exists; pass overwrite=True "
+                             "(CLI: --overwrite) to replace it or choose another path")
     if isinstance(data, da.Array):
         arr = data.rechunk(chunk_shape)
     else:
@@ -345,8 +346,12 @@ def open_spectrum_image(path) -> SpectrumImage:
 
     Examples
     --------
-    >>> import mixmap
-    >>> si = mixmap.open_spectrum_image("cube.zarr")
+    >>> import numpy as np, mixmap, os, tempfile
+    >>> path = os.path.join(tempfile.gettempdir(), "cube.zarr")
+    >>> cube = np.random.default_rng(0).poisson(1.0, (32, 32, 1024)).astype("uint16")
+    >>> si = mixmap.write_spectrum_image(path, cube, energy_offset=0.0,
+    ...                                  energy_scale=0.01, overwrite=True)  # 0-10.23 keV
+    >>> si = mixmap.open_spectrum_image(path)
     >>> si.energy[:3]
     array([0.  , 0.01, 0.02])
     """
@@ -626,8 +631,12 @@ def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.
 
     Examples
     --------
-    >>> import mixmap
-    >>> maps = mixmap.element_maps("cube.zarr", ["Cu_Ka", "Zn_Ka"], background="windows")
+    >>> import numpy as np, mixmap, os, tempfile
+    >>> path = os.path.join(tempfile.gettempdir(), "cube.zarr")
+    >>> cube = np.random.default_rng(0).poisson(1.0, (32, 32, 1024)).astype("uint16")
+    >>> si = mixmap.write_spectrum_image(path, cube, energy_offset=0.0,
+    ...                                  energy_scale=0.01, overwrite=True)  # 0-10.23 keV
+    >>> maps = mixmap.element_maps(path, ["Cu_Ka", "Zn_Ka"], background="windows")
     >>> maps["Cu_Ka"].shape
     (32, 32)
     """
@@ -659,7 +668,8 @@ def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.
 
     local = _store_path(out)
     if local is not None and local.exists() and not overwrite:
-        raise InputError(f"out {str(local)!r} already exists; pass overwrite=True or another path")
+        raise InputError(f"out {str(local)!r} already exists; pass overwrite=True (CLI: --overwrite) "
+                         "or another path")
     group = zarr.open_group(str(local) if local is not None else out, mode="w", zarr_format=3)
     group.attrs["mixmap"] = {"format": "mixmap.element_maps", "version": FORMAT_VERSION,
                              "source": si.path, "pixel_size_nm": si.pixel_size,
@@ -1035,7 +1045,8 @@ def convert(src, dst, *, chunks=None, fwhm_mnka=None, overwrite=False, progress=
         raise FormatError(f"src {name!r}: no such file")
     dst_path = _store_path(dst)
     if dst_path is not None and dst_path.exists() and not overwrite:
-        raise InputError(f"dst {str(dst_path)!r} already exists; pass overwrite=True or another path")
+        raise InputError(f"dst {str(dst_path)!r} already exists; pass overwrite=True (CLI: --overwrite) "
+                         "or another path")
     ext = src_path.suffix.lower()
     handle = None
     try:

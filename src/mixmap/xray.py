@@ -73,6 +73,9 @@ def _lookup(name) -> XrayLine:
     key = name.strip().replace(" ", "_")
     if key in table:
         return table[key]
+    folded = [n for n in table if n.lower() == key.lower()]
+    if folded:
+        raise InputError(f"line {name!r}: line names are case-sensitive; did you mean {folded[0]!r}?")
     element = key.split("_")[0]
     known = sorted(n.split("_", 1)[1] for n in table if n.split("_")[0] == element)
     if known:
