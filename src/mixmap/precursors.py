@@ -1092,7 +1092,11 @@ class PrecursorMap:
         Molar fraction of A in each sampled cutout (Σ formula units of A / Σ formula units).
     cutout_mean, cutout_std : ndarray, shape (n_sizes,)
         Mean and population standard deviation (ddof=0) of the cutout molar fractions: σ of x at
-        that cutout area.
+        that cutout area. ``cutout_mean`` is a sampled mean and differs from ``mean`` by more
+        than its sampling error (``cutout_std/√n_samples``) when the composition varies across
+        the foreground: cutouts are centred on uniformly drawn foreground pixels, so pixels near
+        the foreground's edges are covered less often, and the weighting shifts with the cutout
+        size. Quote ``mean`` for the overall fraction and ``cutout_std`` for the spread.
     generation_size_um : float or None
         Generation size used for the warning, when known.
     """
