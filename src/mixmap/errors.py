@@ -7,6 +7,8 @@ instead.
 
 from __future__ import annotations
 
+import math
+
 __all__ = ["MixmapError", "InputError", "DataError", "FormatError"]
 
 
@@ -24,3 +26,20 @@ class DataError(MixmapError):
 
 class FormatError(MixmapError):
     """A file or store is unreadable, truncated, or not in the expected format."""
+
+
+def check_number(name: str, value, *, allow_zero: bool = False, optional: bool = False, unit: str = ""):
+    """``value`` as a float that is finite and > 0 (>= 0 with ``allow_zero``); None passes through
+    when ``optional``. Raises :class:`InputError` naming ``name`` (and ``unit``) otherwise."""
+    u = f" ({unit})" if unit else ""
+    if value is None:
+        if optional:
+            return None
+        raise InputError(f"{name} is required{u}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number{u}, got {value!r}") from None
+    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        raise InputError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}{u}, got {value!r}")
+    return v

@@ -19,19 +19,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from .errors import InputError
+from .errors import InputError, check_number
 
 __all__ = ["Particles", "target_count", "s2_min_monodisperse"]
-
-
-def _positive(name, value, allow_zero=False):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InputError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}, got {value!r}")
-    return v
 
 
 def _check_P(P):
@@ -68,9 +58,9 @@ class Particles:
 
     def __post_init__(self):
         for name in ("d_a", "d_b", "pixel_size"):
-            object.__setattr__(self, name, _positive(name, getattr(self, name)))
+            object.__setattr__(self, name, check_number(name, getattr(self, name)))
         for name in ("cv_a", "cv_b"):
-            object.__setattr__(self, name, _positive(name, getattr(self, name), allow_zero=True))
+            object.__setattr__(self, name, check_number(name, getattr(self, name), allow_zero=True))
 
     def number_fraction_a(self, P: float) -> float:
         """ν_A, the number fraction of A particles for area concentration ``P``."""
@@ -105,8 +95,8 @@ class Particles:
 
 def target_count(n_particles: float, area_px: float) -> int:
     """round(N · a) with a clear error when the cutout would hold no pixel."""
-    n = _positive("n_particles", n_particles)
-    a = _positive("particle_area_px", area_px)
+    n = check_number("n_particles", n_particles)
+    a = check_number("particle_area_px", area_px)
     t = int(round(n * a))
     if t < 1:
         raise InputError(
@@ -119,4 +109,4 @@ def target_count(n_particles: float, area_px: float) -> int:
 def s2_min_monodisperse(P: float, n_particles: float) -> float:
     """Eq. (5) for equal monodisperse particles: P(1−P)/N (used with ``particle_area_px=``)."""
     _check_P(P)
-    return P * (1 - P) / float(_positive("n_particles", n_particles))
+    return P * (1 - P) / float(check_number("n_particles", n_particles))

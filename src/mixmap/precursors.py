@@ -46,7 +46,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import DataError, FormatError, InputError
+from .errors import DataError, FormatError, InputError, check_number
 
 __all__ = [
     "parse_formula",
@@ -808,18 +808,6 @@ def _warn_scale(length_um: float, generation_um: float, what: str) -> None:
 
 
 # --- precursor_fractions ------------------------------------------------------------------------
-def _positive_or_none(value, name):
-    if value is None:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise InputError(f"{name} must be a non-negative number, got {value!r}")
-    return v
-
-
 def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic",
                         exclude_elements=DEFAULT_EXCLUDED, accepted_flags=None,
                         max_analytical_error=None, max_residual=None, by=None,
@@ -919,9 +907,9 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
         raise InputError(f"confidence must be between 0 and 1, e.g. 0.95, got {confidence}")
     if int(n_boot) < 0:
         raise InputError(f"n_boot must be >= 0, got {n_boot}")
-    max_err = _positive_or_none(max_analytical_error, "max_analytical_error")
-    max_res = _positive_or_none(max_residual, "max_residual")
-    spacing = _positive_or_none(spot_spacing_um, "spot_spacing_um")
+    max_err = check_number("max_analytical_error", max_analytical_error, allow_zero=True, optional=True)
+    max_res = check_number("max_residual", max_residual, allow_zero=True, optional=True)
+    spacing = check_number("spot_spacing_um", spot_spacing_um, allow_zero=True, optional=True)
     gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities,
                            generation_size_um)
     if spacing is not None and gen is None:
@@ -1267,12 +1255,7 @@ def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
     B[fg] = (1.0 - c[fg]) * t[fg] / seg.units_b
     mean = float(A.sum() / (A.sum() + B.sum()))
 
-    if pixel_size is not None:
-        ps = _positive_or_none(pixel_size, "pixel_size")
-        if ps == 0:
-            raise InputError("pixel_size must be positive (nm)")
-    else:
-        ps = None
+    ps = check_number("pixel_size", pixel_size, optional=True, unit="nm")
     if cutout_area_nm2 is not None and cutout_px is not None:
         raise InputError("give cutout_area_nm2 (with pixel_size in nm) or cutout_px, not both")
     if cutout_area_nm2 is not None:

@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from ._random import generator, kernel_keys
-from .errors import DataError, InputError
+from .errors import DataError, InputError, check_number
 from .maps import check_map_pair
 
 __all__ = [
@@ -292,18 +292,6 @@ class ScaleOfSegregation:
 # --------------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------------
-def _check_pixel_size(pixel_size):
-    if pixel_size is None:
-        return None
-    try:
-        v = float(pixel_size)
-    except (TypeError, ValueError):
-        raise InputError(f"pixel_size must be a positive number of nm per pixel or None, got {pixel_size!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise InputError(f"pixel_size must be a positive finite number of nm per pixel, got {pixel_size!r}")
-    return v
-
-
 def _check_int(value, name, minimum):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
@@ -556,7 +544,7 @@ def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=No
     A, B = check_map_pair(a, b)
     if method not in ("fft", "pairs"):
         raise InputError(f"method must be 'fft' (exact) or 'pairs' (sampled), got {method!r}")
-    pixel_size = _check_pixel_size(pixel_size)
+    pixel_size = check_number("pixel_size", pixel_size, optional=True, unit="nm per pixel")
     if h_max is not None:
         h_max = _check_int(h_max, "h_max", 1)
     dirn = _check_direction(direction)

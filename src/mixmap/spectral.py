@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError, FormatError, InputError, MixmapError
+from .errors import DataError, FormatError, InputError, MixmapError, check_number
 
 __all__ = [
     "SpectrumImage",
@@ -106,20 +106,6 @@ class SpectrumImage:
         }
 
 
-def _positive(name, value, *, optional=False, unit=""):
-    if value is None:
-        if optional:
-            return None
-        raise InputError(f"{name} is required ({unit})")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise InputError(f"{name} must be finite and > 0 ({unit}), got {value!r}")
-    return v
-
-
 def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elements, source):
     try:
         offset = float(energy_offset)
@@ -145,10 +131,10 @@ def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elem
         "complete": False,
         "axes": ["y", "x", "E"],
         "energy_offset_keV": offset,
-        "energy_scale_keV": _positive("energy_scale", energy_scale, unit="keV per channel"),
-        "beam_energy_keV": _positive("beam_energy", beam_energy, optional=True, unit="keV"),
-        "fwhm_mnka_eV": _positive("fwhm_mnka", fwhm_mnka, unit="eV"),
-        "pixel_size_nm": _positive("pixel_size", pixel_size, optional=True, unit="nm"),
+        "energy_scale_keV": check_number("energy_scale", energy_scale, unit="keV per channel"),
+        "beam_energy_keV": check_number("beam_energy", beam_energy, optional=True, unit="keV"),
+        "fwhm_mnka_eV": check_number("fwhm_mnka", fwhm_mnka, unit="eV"),
+        "pixel_size_nm": check_number("pixel_size", pixel_size, optional=True, unit="nm"),
         "elements": elements,
         "source": None if source is None else str(source),
     }
@@ -465,7 +451,7 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
 
     si = _as_spectrum_image(si)
     lines = _parse_lines(lines)
-    w = _positive("width", width, unit="multiple of the line FWHM")
+    w = check_number("width", width, unit="multiple of the line FWHM")
     if background not in (None, "windows"):
         raise InputError(f"background must be None or 'windows', got {background!r}")
     try:
@@ -475,7 +461,7 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
                          f"FWHM, got {background_offset!r}") from None
     if not (left >= 0 and right >= 0):
         raise InputError(f"background_offset must be >= 0, got {background_offset!r}")
-    bw = _positive("background_width", background_width, unit="multiple of the line FWHM")
+    bw = check_number("background_width", background_width, unit="multiple of the line FWHM")
     off, sc, n = si.energy_offset, si.energy_scale, si.data.shape[2]
     e_lo, e_hi = off - 0.5 * sc, off + (n - 0.5) * sc
     rows = []
@@ -836,7 +822,7 @@ def line_profile(image_or_cube, start, end, *, width=1, pixel_size=None, order=1
     if length == 0:
         raise InputError(f"start and end must differ, both are {start!r}")
     if pixel_size is not None:
-        pixel_size = _positive("pixel_size", pixel_size, unit="nm")
+        pixel_size = check_number("pixel_size", pixel_size, unit="nm")
     src = (p0[0] - offset[0], p0[1] - offset[1])
     dst = (p1[0] - offset[0], p1[1] - offset[1])
     values = profile_line(arr, src, dst, linewidth=int(width), order=int(order), mode="nearest",
