@@ -35,3 +35,13 @@ def test_public_functions_name_pixel_size(bad, rng):
     maps = {"Ni": np.full((8, 8), 0.5), "O": np.full((8, 8), 0.5)}
     with pytest.raises(InputError, match="pixel_size"):
         mixmap.precursor_map(maps, "NiO", "Ni2O3", cutout_area_nm2=4.0, pixel_size=bad)
+
+
+def test_bool_is_not_a_number(rng):
+    with pytest.raises(InputError, match="must be a number"):
+        check_number("n_particles", True)
+    a = rng.random((32, 32)) < 0.5
+    with pytest.raises(InputError, match="n_particles"):
+        mixmap.analyze([(a, ~a)], n_particles=True, particle_area_px=1.0)
+    with pytest.raises(InputError, match="particle_area_px"):
+        mixmap.intra_mixing(a, ~a, n_particles=5, particle_area_px=-3)

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ._random import seed_sequence
-from .errors import DataError, FormatError, InputError, MixmapError
+from .errors import DataError, FormatError, InputError, MixmapError, check_number
 
 __all__ = ["analyze", "read_results", "correlation_summary", "correlation_results", "CorrelationSummary",
            "COLUMNS"]
@@ -941,9 +941,7 @@ def _take(it, n):
 def _config(n_particles, particles, particle_area_px, n_samples, label, correlation):
     from .intra import _check_n_samples, _particle_model
 
-    if isinstance(n_particles, bool) or not isinstance(n_particles, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(n_particles)) or float(n_particles) <= 0:
-        raise InputError(f"n_particles must be a positive number of particles per cutout (e.g. 25), got {n_particles!r}")
+    check_number("n_particles", n_particles, unit="particles per cutout, e.g. 25")
     _particle_model(particles, particle_area_px)
     _check_n_samples(n_samples)
     if label is True:

@@ -37,6 +37,8 @@ def check_number(name: str, value, *, allow_zero: bool = False, optional: bool =
             return None
         raise InputError(f"{name} is required{u}")
     try:
+        if isinstance(value, bool):
+            raise TypeError
         v = float(value)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a number{u}, got {value!r}") from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._random import generator, kernel_keys
-from .errors import DataError, InputError
+from .errors import DataError, InputError, check_number
 from .maps import PixelClasses, check_map_pair
 from .particles import Particles, s2_min_monodisperse, target_count as _target_count
 
@@ -170,13 +170,7 @@ def _particle_model(particles, particle_area_px):
         )
     if particles is not None and not isinstance(particles, Particles):
         raise InputError(f"particles must be a mixmap.Particles, got {type(particles).__name__}")
-    if particle_area_px is not None:
-        try:
-            ok = float(particle_area_px) > 0 and math.isfinite(float(particle_area_px))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise InputError(f"particle_area_px must be a positive number of pixels, got {particle_area_px!r}")
+    check_number("particle_area_px", particle_area_px, optional=True, unit="mean projected particle area in pixels")
 
 
 def _bounds(P, n_particles, particles, particle_area_px):
