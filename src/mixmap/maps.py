@@ -18,7 +18,9 @@ from .errors import DataError, InputError
 __all__ = ["check_map_pair", "as_map_pair", "PixelClasses", "pixel_classes", "pixel_concentration", "s2_max"]
 
 
-def _as_map(m, name: str) -> np.ndarray:
+def _as_map(m, name: str, *, allow_negative: bool = False, before: str = "the analysis") -> np.ndarray:
+    """``m`` as a 2-D bool or numeric array with finite values (and >= 0 unless ``allow_negative``),
+    without copying; ``before`` names the step in the NaN hint."""
     try:
         arr = np.asarray(m)
     except Exception as exc:  # noqa: BLE001 - anything unconvertible is the caller's mistake
@@ -26,7 +28,7 @@ def _as_map(m, name: str) -> np.ndarray:
     if arr.ndim == 3 and arr.shape[-1] in (3, 4):
         raise InputError(
             f"{name} is an RGB(A) image of shape {arr.shape}; split a composite with "
-            f"mixmap.read_composite(path, channels=...) or pass one channel"
+            f"mixmap.read_composite(path, channels=...) and pass one element map"
         )
     if arr.ndim != 2:
         raise InputError(f"{name} must be a 2-D map, got an array of shape {arr.shape}")
@@ -34,15 +36,15 @@ def _as_map(m, name: str) -> np.ndarray:
         raise InputError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype == bool:
         return arr
-    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    if arr.dtype.kind not in "iuf":
         raise InputError(f"{name} must hold bool or numeric values, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise InputError(
             f"{name} contains {bad} NaN/inf pixel(s); replace them (e.g. np.nan_to_num) or mask "
-            f"them as background (0) before the analysis"
+            f"them as background (0) before {before}"
         )
-    if arr.min() < 0:
+    if not allow_negative and arr.min() < 0:
         raise InputError(
             f"{name} contains negative values (min {arr.min()}); element maps must be counts or "
             f"intensities >= 0 - subtract the background with clipping yourself if intended"

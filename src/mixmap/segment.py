@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from .errors import DataError, InputError
-from .maps import check_map_pair
+from .maps import _as_map, check_map_pair
 
 __all__ = ["THRESHOLD_METHODS", "binarize", "label_aggregates"]
 
@@ -28,30 +28,6 @@ THRESHOLD_METHODS = {
     "mean": "threshold_mean",
     "minimum": "threshold_minimum",
 }
-
-
-def _check_image(image, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(image)
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(f"{name} must be a 2-D array, got {type(image).__name__}") from exc
-    if arr.ndim == 3 and arr.shape[-1] in (3, 4):
-        raise InputError(
-            f"{name} is an RGB(A) image of shape {arr.shape}; split it with mixmap.read_composite "
-            f"first and binarize one element map at a time"
-        )
-    if arr.ndim != 2:
-        raise InputError(f"{name} must be a 2-D map, got an array of shape {arr.shape}")
-    if arr.size == 0:
-        raise InputError(f"{name} is empty (shape {arr.shape})")
-    if arr.dtype.kind not in "biuf":
-        raise InputError(f"{name} must hold bool or numeric values, got dtype {arr.dtype}")
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        bad = int(np.count_nonzero(~np.isfinite(arr)))
-        raise InputError(
-            f"{name} contains {bad} NaN/inf pixel(s); replace them (e.g. np.nan_to_num) before binarizing"
-        )
-    return arr
 
 
 def _check_count(value, name: str, *, allow_zero: bool = True) -> int:
@@ -124,7 +100,7 @@ def binarize(image, method="otsu", threshold=None, smooth_sigma=None, min_size=4
     >>> int(mask.sum())
     144
     """
-    arr = _check_image(image, "image")
+    arr = _as_map(image, "image", allow_negative=True, before="binarizing")
     if threshold is None:
         if not isinstance(method, str) or method.lower() not in THRESHOLD_METHODS:
             raise InputError(
