@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = ["MixmapError", "InputError", "DataError", "FormatError"]
 
 
@@ -30,18 +32,20 @@ class FormatError(MixmapError):
 
 def check_number(name: str, value, *, allow_zero: bool = False, optional: bool = False, unit: str = ""):
     """``value`` as a float that is finite and > 0 (>= 0 with ``allow_zero``); None passes through
-    when ``optional``. Raises :class:`InputError` naming ``name`` (and ``unit``) otherwise."""
+    when ``optional``. Bools and strings are not numbers. Raises :class:`InputError` naming
+    ``name`` (and ``unit``) otherwise."""
     u = f" ({unit})" if unit else ""
+    kind = "non-negative" if allow_zero else "positive"
     if value is None:
         if optional:
             return None
         raise InputError(f"{name} is required{u}")
     try:
-        if isinstance(value, bool):
+        if isinstance(value, (bool, np.bool_, str, bytes)):
             raise TypeError
         v = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number{u}, got {value!r}") from None
+        raise InputError(f"{name} must be a {kind} number{u}, got {value!r}") from None
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InputError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}{u}, got {value!r}")
+        raise InputError(f"{name} must be a {kind} finite number{u}, got {value!r}")
     return v

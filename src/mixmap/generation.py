@@ -27,7 +27,7 @@ import re
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, check_number
 
 __all__ = [
     "GenerationVolumeWarning",
@@ -75,13 +75,7 @@ def mean_atomic_weight_number(material) -> tuple[float, float]:
 
 def _density(material, density) -> float:
     if density is not None:
-        try:
-            rho = float(density)
-        except (TypeError, ValueError):
-            raise InputError(f"density must be a number in g/cm^3, got {density!r}") from None
-        if not math.isfinite(rho) or rho <= 0:
-            raise InputError(f"density must be a positive number in g/cm^3, got {density!r}")
-        return rho
+        return check_number("density", density, unit="g/cm^3")
     w, els = _composition(material)
     if len(w) != 1:
         raise InputError(

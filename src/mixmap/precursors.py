@@ -774,10 +774,7 @@ class PrecursorSamples:
 def _generation_size(seg: _Segment | None, formulas, beam_energy_keV, densities,
                      generation_size_um):
     if generation_size_um is not None:
-        g = float(generation_size_um)
-        if not math.isfinite(g) or g <= 0:
-            raise InputError(f"generation_size_um must be a positive length in µm, got {g}")
-        return g
+        return check_number("generation_size_um", generation_size_um, unit="µm")
     if beam_energy_keV is None:
         if densities is not None:
             raise InputError("densities= needs beam_energy_keV= (keV) to compute the range")

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .errors import DataError, InputError
+from .errors import DataError, InputError, check_number
 from .maps import _as_map, check_map_pair
 
 __all__ = ["THRESHOLD_METHODS", "binarize", "label_aggregates"]
@@ -114,11 +114,7 @@ def binarize(image, method="otsu", threshold=None, smooth_sigma=None, min_size=4
         threshold = float(threshold)
         if not np.isfinite(threshold):
             raise InputError(f"threshold must be finite, got {threshold}")
-    if smooth_sigma is not None:
-        if isinstance(smooth_sigma, (bool, np.bool_)) or not isinstance(smooth_sigma, numbers.Real):
-            raise InputError(f"smooth_sigma must be a positive number of pixels or None, got {smooth_sigma!r}")
-        if not (np.isfinite(smooth_sigma) and smooth_sigma > 0):
-            raise InputError(f"smooth_sigma must be a positive number of pixels or None, got {smooth_sigma}")
+    check_number("smooth_sigma", smooth_sigma, optional=True, unit="pixels, or None")
     min_size = _check_count(min_size, "min_size")
 
     work = arr.astype(np.float64)

@@ -638,12 +638,7 @@ def smooth_correlation(result, sigma, *, unit="px") -> SmoothedCorrelation:
         Callable at any h; ``.R`` holds the smoothed values at the integer knots.
     """
     _check_result(result)
-    try:
-        s = float(sigma)
-    except (TypeError, ValueError):
-        raise InputError(f"sigma must be a positive number, got {sigma!r}") from None
-    if not math.isfinite(s) or s <= 0:
-        raise InputError(f"sigma must be a positive finite number (kernel width), got {sigma!r}")
+    s = check_number("sigma", sigma, unit=f"kernel width in {unit}")
     if unit == "nm":
         if result.pixel_size is None:
             raise InputError("sigma in nm needs the pixel size: pass pixel_size= to correlation() or use unit='px'")
