@@ -1081,7 +1081,8 @@ class PrecursorMap:
         than its sampling error (``cutout_std/√n_samples``) when the composition varies across
         the foreground: cutouts are centred on uniformly drawn foreground pixels, so pixels near
         the foreground's edges are covered less often (the weighting shifts with the cutout
-        size), and the mean of per-cutout ratios ΣA/(ΣA+ΣB) is not the ratio of the sums. Quote ``mean`` for the overall fraction and ``cutout_std`` for the spread.
+        size), and the mean of per-cutout ratios ΣA/(ΣA+ΣB) is not the ratio of the sums.
+        Quote ``mean`` for the overall fraction and ``cutout_std`` for the spread.
     generation_size_um : float or None
         Generation size used for the warning, when known.
     """
