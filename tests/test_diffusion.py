@@ -135,6 +135,20 @@ def test_diffuse_kernel_matches_naive(theta, n_start, newton):
     np.testing.assert_allclose(got[0], ref, atol=1e-9)
 
 
+@pytest.mark.parametrize("n", [300, 1000])
+def test_newton_predicted_stop_saves_solves_not_accuracy(n):
+    """Newton stops after one correction when the next is predicted below 0.1 tol: fewer solves,
+    and the result stays within 1e-6 of the fully converged one (tol 1e-12)."""
+    x = np.linspace(-60e-6, 60e-6, n)
+    c0 = np.where(x < 0, 0.0, 1.0)
+    lo, step, tab = diffusivity_table(_exp_D, 0.0, 1.0)
+    times, save = time_schedule([T], 100)
+    fast, solves = K.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-6, save, True)
+    conv, solves_conv = K.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-12, save, True)
+    assert solves < 0.8 * solves_conv and solves < 1.7 * times.size
+    assert np.abs(fast - conv).max() < 1e-6
+
+
 def test_simulate_matches_analytic_erfc_and_conserves_mass():
     x = np.linspace(-60e-6, 60e-6, 481)
     c0 = np.where(x < 0, 0.2, 0.9)

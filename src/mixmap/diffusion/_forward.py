@@ -89,9 +89,11 @@ def simulate(x, c0, D, t, *, n_steps: int = 100, scheme: str = "crank-nicolson",
     iteration : {"newton", "picard"}
         Solver of the nonlinear system of each step (same solution; Newton needs fewer solves).
     tol : float, optional
-        Stop iterating when the last correction is below tol x (concentration range). Default 1e-6
-        for Newton (quadratic convergence: the remaining error is then of order 1e-12) and 1e-9 for
-        Picard (linear convergence).
+        Stop iterating when the last correction is below tol x (concentration range); Newton also
+        stops after its first correction d1 when the quadratic convergence of the previous step
+        (K = d2/d1²) predicts the next one, K d1², below 0.1 tol x range. Default 1e-6 for Newton
+        (measured iteration error 1e-8 to 2e-7 of the range on 300-2000 nodes, under 1 % of the
+        time-discretisation error of 100 steps) and 1e-9 for Picard (linear convergence).
     max_iter : int
         Maximum number of iterations per step.
 
