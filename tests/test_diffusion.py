@@ -10,6 +10,7 @@ from scipy.special import erfc, erfinv
 from mixmap import diffusion as d
 from mixmap.diffusion._forward import diffusivity_table, time_schedule
 from mixmap.diffusion._preprocess import savgol_matrices
+from mixmap.errors import InputError
 from mixmap.kernels import profiles as K
 from mixmap.synthetic import diffusion_profile
 
@@ -76,7 +77,13 @@ def test_analyse_profile_matches_naive(method):
     K.analyse_profile(c, X[0], dx, T, sm, dm, 40, levels, method, 0.0, 0.0, np.ones(1), 0.01, 0.2, out)
     ref = naive_analyse_profile(c, X[0], dx, T, 31, 3, 40, levels, method)
     np.testing.assert_allclose(out, ref, rtol=1e-7)
-    assert np.isfinite(out).sum() >= (16 if method == 2 else 38)
+    if method == 2:
+        # Hall covers the tails 0.01 < Y < 0.2 and 0.8 < Y < 0.99; Y uses the noisy plateau
+        # estimates, so levels within 0.01 of a window edge may fall either side of it
+        inside = ((levels > 0.02) & (levels < 0.19)) | ((levels > 0.81) & (levels < 0.98))
+        assert np.isfinite(out[inside]).all()
+    else:
+        assert np.isfinite(out).sum() >= 38
 
 
 def test_sauer_freise_molar_volume_matches_naive():
@@ -352,4 +359,28 @@ def test_parabolic_growth():
     assert through0.kp == approx(9e-18, rel=1e-9)
     assert through0.exponent == approx(0.5, abs=1e-9)
     noisy = d.fit_parabolic(t, L * (1 + np.random.default_rng(1).normal(0, 0.01, t.size)))
-    assert noisy.ci[0] < 3e-9 < noisy.ci[1]
+    assert noisy.ci[0] < 3e-9 < noisy.ci[1] and not noisy.weighted
+
+
+def test_parabolic_interval_coverage():
+    """95 % intervals of k over 400 noisy series: honest for equal noise without L_err and for 1 %
+    relative noise with L_err = 0.01 L; the unweighted fit under-covers relative noise (~87 %),
+    as its docstring says."""
+    t = np.array([1, 2, 4, 8, 16, 32.0]) * 3600
+    L = 50e-9 + 3e-9 * np.sqrt(t)
+    rng = np.random.default_rng(2024)
+    hits = np.zeros(3)
+    for _ in range(400):
+        add = L + rng.normal(0, 0.01 * L.mean(), t.size)
+        rel = L * (1 + rng.normal(0, 0.01, t.size))
+        fits = (d.fit_parabolic(t, add), d.fit_parabolic(t, rel, 0.01 * rel), d.fit_parabolic(t, rel))
+        hits += [f.ci[0] < 3e-9 < f.ci[1] for f in fits]
+    cover = hits / 400
+    assert 0.92 <= cover[0] <= 0.98 and 0.92 <= cover[1] <= 0.98, cover
+    assert cover[2] < 0.925, cover  # ~0.87 (0.835-0.91 over 11 seeds)
+    w = d.fit_parabolic(t, L, 1e-9)
+    assert w.weighted and w.k == approx(3e-9, rel=1e-9) and w.exponent_stderr > 0
+    with pytest.raises(InputError, match="L_err"):
+        d.fit_parabolic(t, L, -1.0)
+    with pytest.raises(InputError, match="L_err"):
+        d.fit_parabolic(t, L, np.ones(3))
