@@ -9,7 +9,8 @@
 * Levenberg-Marquardt fit of the erfc diffusion-couple solution (for Monte-Carlo of ``fit_erfc``).
 * Forward solver of dc/dt = d/dx (D(c) dc/dx): finite volumes on any increasing grid, zero-flux ends,
   theta scheme (Crank-Nicolson theta=1/2 with fully implicit start-up steps, or fully implicit),
-  Picard iteration on D(c), Thomas tridiagonal solve.
+  Newton (stopping early when the next correction is predicted below the tolerance) or Picard
+  iteration on D(c), Thomas tridiagonal solve.
 
 Arrays in, arrays out; no validation (done in ``mixmap.diffusion``).
 """
@@ -492,7 +493,15 @@ def mc_erfc(base, sigma, jitter, keys, x, p0, max_iter):
 
 # --------------------------------------------------------------------------------------------------
 # forward solver
-@njit(cache=True)
+#: Newton in :func:`diffuse` stops after one correction when the next one is predicted below
+#: NEWTON_PREDICT * tol
+NEWTON_PREDICT = 0.1
+#: floating-point contractions (FMA) and reassociation for the forward solver; no NaN/inf
+#: assumptions (about 10 % faster; results agree with the plain build to ~1e-15)
+_FAST = {"contract", "arcp", "nsz", "reassoc"}
+
+
+@njit(cache=True, fastmath=_FAST)
 def thomas(a, b, c, d, cp, dp, out):
     """Solve the tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1} = d_i (a_0, c_{n-1} unused)
     into ``out``; ``cp``, ``dp`` are work arrays of the same length.
@@ -547,7 +556,7 @@ def thomas(a, b, c, d, cp, dp, out):
         out[i] = dp[i] - cp[i] * out[i + 1]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", fastmath=_FAST)
 def _d_and_slope(c, c_lo, inv_step, dtab):
     """D and dD/dc of the piecewise-linear table at concentration c (zero slope beyond the ends);
     ``inv_step`` = 1/(table step), 0 for a one-entry table."""
@@ -564,12 +573,7 @@ def _d_and_slope(c, c_lo, inv_step, dtab):
     return dtab[i] * (1.0 - w) + dtab[i + 1] * w, (dtab[i + 1] - dtab[i]) * inv_step
 
 
-#: Newton in :func:`diffuse` stops after one correction when the next one is predicted below
-#: NEWTON_PREDICT * tol
-NEWTON_PREDICT = 0.1
-
-
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def diffuse(x, c0, times, theta, n_startup, c_lo, c_step, logd_tab, max_iter, tol, save, newton=True):
     """Finite-volume solution of dc/dt = d/dx(D(c) dc/dx) with zero-flux ends.
 
