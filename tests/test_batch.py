@@ -487,3 +487,23 @@ def test_schmahl_histogram_counts_on_integer_ticks():
     ax = mixmap.plot.schmahl_histogram(t).axes[0]
     ticks = ax.get_yticks()
     assert np.allclose(ticks, np.round(ticks))
+
+
+def test_process_pool_workers_decode_zarr_in_batches():
+    import zarr
+
+    from mixmap import batch
+
+    keys = ("threading.max_workers", "codec_pipeline.batch_size")
+    old = {k: zarr.config.get(k) for k in keys}
+    try:
+        batch._worker_init()
+        assert [zarr.config.get(k) for k in keys] == [1, 16]
+    finally:
+        zarr.config.set(old)
+    assert [zarr.config.get(k) for k in keys] == list(old.values())
+    pool = batch._process_pool(1)  # workers start lazily: nothing is spawned here
+    try:
+        assert pool._initializer is batch._worker_init
+    finally:
+        batch._shutdown_pool()
