@@ -75,6 +75,44 @@ class ArrheniusFit:
         return d
 
 
+def _std_errors(err, like, name, unit):
+    """``err`` broadcast to the shape of ``like``; positive finite standard errors or InputError."""
+    try:
+        e = np.asarray(err, dtype=float) * np.ones_like(like)
+    except (TypeError, ValueError):
+        e = None
+    if e is None or e.shape != like.shape or not np.all(np.isfinite(e) & (e > 0)):
+        raise InputError(f"{name} must be positive finite standard errors, one per value or one for all "
+                         f"({unit}), got {err!r}")
+    return e
+
+
+def _wls(X, y, w, weighted, level, centered=True):
+    """Weighted least squares y ~ X beta with weights w: (beta, cov, q, r2).
+
+    With ``weighted`` (w = 1/var from known errors) cov = (X^T W X)^-1 and q is the normal quantile
+    of ``level``; otherwise cov is scaled by chi2/dof and q is Student-t with dof = n - p. r2 is
+    about the weighted mean (``centered``, a model with intercept) or about 0.
+    """
+    from scipy.stats import norm
+    from scipy.stats import t as student
+
+    XtW = X.T * w
+    cov = np.linalg.inv(XtW @ X)
+    beta = cov @ (XtW @ y)
+    res = y - X @ beta
+    chi2 = float((w * res ** 2).sum())
+    if weighted:
+        q = norm.ppf(0.5 + level / 2)
+    else:
+        dof = y.size - X.shape[1]
+        cov = cov * chi2 / dof
+        q = student.ppf(0.5 + level / 2, dof)
+    sst = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum()) if centered else float((w * y ** 2).sum())
+    r2 = 1.0 - chi2 / sst if sst > 0 else np.nan
+    return beta, cov, q, r2
+
+
 def _kelvin(T, T_unit):
     unit = str(T_unit).strip().lower().replace("°", "")
     if unit in ("k", "kelvin"):
@@ -118,9 +156,6 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     >>> round(fit.Ea_kJmol, 3), round(fit.Ea_eV, 3)
     (250.0, 2.591)
     """
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
     T = _kelvin(np.atleast_1d(np.asarray(T, dtype=float)), T_unit)
     D = np.atleast_1d(np.asarray(D, dtype=float))
     if T.ndim != 1 or T.shape != D.shape:
@@ -136,9 +171,7 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     n = T.size
     weighted = D_err is not None
     if weighted:
-        err = np.atleast_1d(np.asarray(D_err, dtype=float)) * np.ones_like(D)
-        if err.shape != D.shape or not np.all(np.isfinite(err)) or np.any(err <= 0):
-            raise InputError("D_err must be positive standard errors, one per D (m^2/s)")
+        err = _std_errors(D_err, D, "D_err", "m^2/s")
         w = (D / err) ** 2
         if n < 2:
             raise DataError("an Arrhenius fit needs at least 2 temperatures")
@@ -150,20 +183,7 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     if np.unique(T).size < 2:
         raise DataError("an Arrhenius fit needs at least 2 different temperatures")
     X = np.vstack([np.ones_like(T), 1.0 / T]).T
-    y = np.log(D)
-    XtW = X.T * w
-    cov = np.linalg.inv(XtW @ X)
-    beta = cov @ (XtW @ y)
-    res = y - X @ beta
-    chi2 = float((w * res ** 2).sum())
-    ybar = float((w * y).sum() / w.sum())
-    sst = float((w * (y - ybar) ** 2).sum())
-    r2 = 1.0 - chi2 / sst if sst > 0 else np.nan
-    if weighted:
-        q = norm.ppf(0.5 + level / 2)
-    else:
-        cov = cov * chi2 / (n - 2)
-        q = student.ppf(0.5 + level / 2, n - 2)
+    beta, cov, q, r2 = _wls(X, np.log(D), w, weighted, level)
     se = np.sqrt(np.diag(cov))
     Ea = -beta[1] * R_GAS / 1e3  # kJ/mol
     Ea_se = se[1] * R_GAS / 1e3
@@ -261,9 +281,6 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
     >>> round(fit_parabolic(t, 2e-9 * np.sqrt(t), intercept=False).k, 12)
     2e-09
     """
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
     t = np.atleast_1d(np.asarray(t, dtype=float))
     L = np.atleast_1d(np.asarray(L, dtype=float))
     if t.ndim != 1 or t.shape != L.shape:
@@ -278,13 +295,7 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
     k_par = 2 if intercept else 1
     weighted = L_err is not None
     if weighted:
-        try:
-            err = np.asarray(L_err, dtype=float) * np.ones_like(L)
-        except (TypeError, ValueError):
-            raise InputError(f"L_err must be positive standard errors, one per L (or one for all), "
-                             f"got {L_err!r}") from None
-        if err.shape != L.shape or not np.all(np.isfinite(err) & (err > 0)):
-            raise InputError("L_err must be positive finite standard errors, one per L (or one for all)")
+        err = _std_errors(L_err, L, "L_err", "unit of L")
         w = err ** -2.0
     else:
         err = None
@@ -295,32 +306,15 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
                         + ("" if weighted else " (give L_err to fit fewer)"))
     s = np.sqrt(t)
     X = np.vstack([np.ones_like(s), s]).T if intercept else s[:, None]
-    XtW = X.T * w
-    cov = np.linalg.inv(XtW @ X)
-    beta = cov @ (XtW @ L)
-    res = L - X @ beta
-    dof = n - k_par
-    chi2 = float((w * res ** 2).sum())
-    if weighted:
-        q = norm.ppf(0.5 + level / 2)
-    else:
-        cov = cov * chi2 / dof
-        q = student.ppf(0.5 + level / 2, dof)
+    beta, cov, q, r2 = _wls(X, L, w, weighted, level, centered=intercept)
     se = np.sqrt(np.diag(cov))
     k = float(beta[-1])
-    ss_tot = float((w * (L - (w * L).sum() / w.sum()) ** 2).sum()) if intercept else float((w * L ** 2).sum())
-    r2 = 1.0 - chi2 / ss_tot if ss_tot > 0 else np.nan
     expo, expo_se = np.nan, np.nan
     pos = (t > 0) & (L > 0)
     if pos.sum() >= 3 and np.unique(t[pos]).size >= 2:
         A = np.vstack([np.ones(pos.sum()), np.log(t[pos])]).T
         wl = (L[pos] / err[pos]) ** 2 if weighted else np.ones(pos.sum())  # 1/var(ln L)
-        AtW = A.T * wl
-        c2 = np.linalg.inv(AtW @ A)
-        b = c2 @ (AtW @ np.log(L[pos]))
-        r = np.log(L[pos]) - A @ b
-        if not weighted:
-            c2 = c2 * float(r @ r) / (pos.sum() - 2)
+        b, c2, _, _ = _wls(A, np.log(L[pos]), wl, weighted, level)
         expo, expo_se = float(b[1]), float(np.sqrt(c2[1, 1]))
     return ParabolicFit(k=k, k_stderr=float(se[-1]), ci=(float(k - q * se[-1]), float(k + q * se[-1])),
                         kp=k * k, L0=float(beta[0]) if intercept else 0.0,
