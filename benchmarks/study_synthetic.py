@@ -43,9 +43,20 @@ SETS = {
     "decorated": dict(mixing="decorated", **C65),
 }
 COMMON = dict(n_primary=(50, 200), pixel_size=2.0)
-TRUTH = ["n_particles", "n_a", "n_b", "number_fraction_a", "area_fraction_a", "volume_fraction_a",
-         "hetero_contact_fraction", "hetero_contact_fraction_random", "n_clusters_a", "n_clusters_b",
-         "radius_of_gyration_nm", "fractal_dimension"]
+TRUTH = [
+    "n_particles",
+    "n_a",
+    "n_b",
+    "number_fraction_a",
+    "area_fraction_a",
+    "volume_fraction_a",
+    "hetero_contact_fraction",
+    "hetero_contact_fraction_random",
+    "n_clusters_a",
+    "n_clusters_b",
+    "radius_of_gyration_nm",
+    "fractal_dimension",
+]
 
 
 def run(n=40, seed=2024, out=Path(__file__).parent / "figures"):
@@ -55,10 +66,21 @@ def run(n=40, seed=2024, out=Path(__file__).parent / "figures"):
         aggs = aggregates(n, seed=np.random.SeedSequence([seed, k]), **COMMON, **kw)
         part = mixmap.Particles(kw["d_a"], kw["d_b"], kw["cv_a"], kw["cv_b"], pixel_size=COMMON["pixel_size"])
         for i, g in enumerate(aggs):
-            r = mixmap.intra_mixing(g.a, g.b, n_particles=25, particles=part, n_samples=150,
-                                   seed=np.random.SeedSequence([seed, k, i]))
-            rows.append({"group": name, "P": r.P, "schmahl": r.schmahl, "s2": r.s2, "s2_min": r.s2_min,
-                         "s2_max": r.s2_max, "P11": r.P11, **{c: g.truth[c] for c in TRUTH}})
+            r = mixmap.intra_mixing(
+                g.a, g.b, n_particles=25, particles=part, n_samples=150, seed=np.random.SeedSequence([seed, k, i])
+            )
+            rows.append(
+                {
+                    "group": name,
+                    "P": r.P,
+                    "schmahl": r.schmahl,
+                    "s2": r.s2,
+                    "s2_min": r.s2_min,
+                    "s2_max": r.s2_max,
+                    "P11": r.P11,
+                    **{c: g.truth[c] for c in TRUTH},
+                }
+            )
         examples[name] = aggs[0]
         print(f"{name:>10}: {n} aggregates generated and analysed in {time.perf_counter() - t0:.1f} s")
     table = pd.DataFrame(rows)
@@ -73,8 +95,9 @@ def run(n=40, seed=2024, out=Path(__file__).parent / "figures"):
     from mixmap.plot import synthetic_study
 
     ex = [(f"{name}", examples[name]) for name in ("random", "m=0.75", "segregated")]
-    synthetic_study(table, sets, examples=ex, order=list(SETS), highlight=("m=0.9", "segregated"),
-                    path=out / "synthetic_study.png")
+    synthetic_study(
+        table, sets, examples=ex, order=list(SETS), highlight=("m=0.9", "segregated"), path=out / "synthetic_study.png"
+    )
     return table, sets
 
 
@@ -85,8 +108,17 @@ def main():
     ap.add_argument("--out", default=str(Path(__file__).parent / "figures"))
     a = ap.parse_args()
     _, sets = run(a.n, a.seed, a.out)
-    cols = ["n", "P_mean", "psi_p", "schmahl_mean", "s2_schmahl", "psi_schmahl", "psi_comb", "hetero_ratio_3d",
-            "P11_mean"]
+    cols = [
+        "n",
+        "P_mean",
+        "psi_p",
+        "schmahl_mean",
+        "s2_schmahl",
+        "psi_schmahl",
+        "psi_comb",
+        "hetero_ratio_3d",
+        "P11_mean",
+    ]
     with pd.option_context("display.width", 160):
         print(sets[cols].round(3))
 

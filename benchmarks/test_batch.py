@@ -34,8 +34,8 @@ def _store(path, n, size, n_base=40):
             sh, k = tuple(rng.integers(0, size, 2)), (i // len(base)) % 4
             aa.append(np.rot90(np.roll(a, sh, (0, 1)), k))
             bb.append(np.rot90(np.roll(b, sh, (0, 1)), k))
-        A[s0:s0 + len(aa)] = np.stack(aa)
-        B[s0:s0 + len(bb)] = np.stack(bb)
+        A[s0 : s0 + len(aa)] = np.stack(aa)
+        B[s0 : s0 + len(bb)] = np.stack(bb)
     return str(path)
 
 

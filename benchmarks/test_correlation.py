@@ -60,9 +60,12 @@ def test_exact_vs_porespy(benchmark):
     ratio, ratio_min = t_peer / t_fast, t_peer_min / t_fast_min
     benchmark.extra_info.update(porespy_s=t_peer, mixmap_s=t_fast, speedup=ratio, speedup_min=ratio_min)
     # the machine may be shared: the ratio of the fastest runs is the less disturbed figure
-    print(f"\nexact R(h) {shape}, h_max={h_max}: mixmap {t_fast*1e3:.1f} ms (min {t_fast_min*1e3:.1f}), PoreSpy "
-          f"two_point_correlation {t_peer*1e3:.1f} ms (min {t_peer_min*1e3:.1f}), speed-up {ratio:.1f}x "
-          f"(of minima {ratio_min:.1f}x)")
+    print(
+        f"\nexact R(h) {shape}, h_max={h_max}: mixmap {t_fast * 1e3:.1f} ms (min {t_fast_min * 1e3:.1f}), PoreSpy "
+        f"two_point_correlation {t_peer * 1e3:.1f} ms (min {t_peer_min * 1e3:.1f}), speed-up {ratio:.1f}x "
+        f"(of minima {ratio_min:.1f}x)"
+    )
+
 
 def test_exact_vs_brute_force(benchmark):
     big = not benchmark.disabled
@@ -80,8 +83,10 @@ def test_exact_vs_brute_force(benchmark):
     t_fast = benchmark.stats.stats.median if big else _median_time(run, 1)
     ratio = t_naive / t_fast
     benchmark.extra_info.update(naive_s=t_naive, mixmap_s=t_fast, speedup=ratio)
-    print(f"\nexact R(h) {shape} ({n} px, {n * (n - 1) // 2} pairs), h_max={h_max}: mixmap {t_fast*1e3:.2f} ms, "
-          f"brute-force twin {t_naive:.2f} s, speed-up {ratio:.0f}x")
+    print(
+        f"\nexact R(h) {shape} ({n} px, {n * (n - 1) // 2} pairs), h_max={h_max}: mixmap {t_fast * 1e3:.2f} ms, "
+        f"brute-force twin {t_naive:.2f} s, speed-up {ratio:.0f}x"
+    )
 
 
 def test_sampled_kernel_vs_twin(benchmark):
@@ -101,8 +106,10 @@ def test_sampled_kernel_vs_twin(benchmark):
     t_fast = benchmark.stats.stats.median if big else _median_time(run, 1)
     ratio = t_naive / t_fast
     benchmark.extra_info.update(naive_s=t_naive, mixmap_s=t_fast, speedup=ratio)
-    print(f"\nsampled R(h) {shape}, {n_pairs} pairs x {h_max + 1} distances: kernel {t_fast*1e3:.1f} ms, "
-          f"twin {t_naive:.2f} s, speed-up {ratio:.0f}x")
+    print(
+        f"\nsampled R(h) {shape}, {n_pairs} pairs x {h_max + 1} distances: kernel {t_fast * 1e3:.1f} ms, "
+        f"twin {t_naive:.2f} s, speed-up {ratio:.0f}x"
+    )
 
 
 _RSS_SCRIPT = textwrap.dedent("""
@@ -146,10 +153,17 @@ def test_large_map_within_memory_budget(benchmark):
     # the map itself: float64 centred field + bool mask + one bool temporary (~10 B/px)
     fixed = 10 * n * n
     assert info["tiles"] > 1, "the budget must force tiling"
-    benchmark.extra_info.update(seconds=info["seconds"], tiles=info["tiles"], peak_increase_bytes=increase,
-                                budget_bytes=budget, untiled_bytes=fft_memory((n, n), h))
-    print(f"\n{n}x{n}, h_max={h}: {info['seconds']:.2f} s in {info['tiles']} tiles; FFT budget "
-          f"{budget / 2**20:.0f} MiB (untiled would need ~{fft_memory((n, n), h) / 2**20:.0f} MiB); "
-          f"peak RSS increase {increase / 2**20:.0f} MiB = map {fixed / 2**20:.0f} MiB + "
-          f"{(increase - fixed) / 2**20:.0f} MiB working memory")
+    benchmark.extra_info.update(
+        seconds=info["seconds"],
+        tiles=info["tiles"],
+        peak_increase_bytes=increase,
+        budget_bytes=budget,
+        untiled_bytes=fft_memory((n, n), h),
+    )
+    print(
+        f"\n{n}x{n}, h_max={h}: {info['seconds']:.2f} s in {info['tiles']} tiles; FFT budget "
+        f"{budget / 2**20:.0f} MiB (untiled would need ~{fft_memory((n, n), h) / 2**20:.0f} MiB); "
+        f"peak RSS increase {increase / 2**20:.0f} MiB = map {fixed / 2**20:.0f} MiB + "
+        f"{(increase - fixed) / 2**20:.0f} MiB working memory"
+    )
     assert increase <= fixed + budget + (64 << 20)

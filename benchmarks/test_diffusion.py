@@ -46,9 +46,11 @@ def test_monte_carlo_sauer_freise_vs_numpy(benchmark):
     np.testing.assert_allclose(res.samples[:n_naive], ref, rtol=1e-6)
     ratio = t_naive / t_fast
     benchmark.extra_info.update(kernel_s=t_fast, naive_s_extrapolated=t_naive, speedup=ratio)
-    print(f"\nMonte-Carlo Sauer-Freise, {n_rep} replicates x {n_points} points x {res.c.size} levels "
-          f"(SG window {p.window}): monte_carlo() {t_fast:.3f} s (target < 2 s), NumPy/SciPy twin "
-          f"{t_naive:.1f} s (from {n_naive} replicates), speed-up {ratio:.0f}x")
+    print(
+        f"\nMonte-Carlo Sauer-Freise, {n_rep} replicates x {n_points} points x {res.c.size} levels "
+        f"(SG window {p.window}): monte_carlo() {t_fast:.3f} s (target < 2 s), NumPy/SciPy twin "
+        f"{t_naive:.1f} s (from {n_naive} replicates), speed-up {ratio:.0f}x"
+    )
 
 
 def test_monte_carlo_erfc_vs_curve_fit(benchmark):
@@ -71,8 +73,10 @@ def test_monte_carlo_erfc_vs_curve_fit(benchmark):
     np.testing.assert_allclose(res.params["D"][:n_naive], (ref[:, 3] * w) ** 2 / (4 * T), rtol=1e-4)
     ratio = t_naive / t_fast
     benchmark.extra_info.update(kernel_s=t_fast, naive_s_extrapolated=t_naive, speedup=ratio)
-    print(f"\nMonte-Carlo erfc fit, {n_rep} replicates x {n_points} points: {t_fast:.3f} s, "
-          f"scipy curve_fit loop {t_naive:.1f} s, speed-up {ratio:.0f}x")
+    print(
+        f"\nMonte-Carlo erfc fit, {n_rep} replicates x {n_points} points: {t_fast:.3f} s, "
+        f"scipy curve_fit loop {t_naive:.1f} s, speed-up {ratio:.0f}x"
+    )
 
 
 @pytest.mark.parametrize("n_big", [1000, 2000])
@@ -98,11 +102,14 @@ def test_simulate_vs_explicit_numpy(benchmark, n_big):
     err_fast, err_naive = float(np.abs(c - exact).max()), float(np.abs(ref - exact).max())
     assert err_fast < 1e-3 and err_naive < 1e-3
     ratio = t_naive / t_fast
-    benchmark.extra_info.update(kernel_s=t_fast, naive_s=t_naive, speedup=ratio, err_kernel=err_fast,
-                                err_naive=err_naive)
-    print(f"\nforward solver D(c), {n} nodes to t = {T:.0f} s: Crank-Nicolson + Newton (100 steps) "
-          f"{t_fast * 1e3:.2f} ms (max error {err_fast:.1e}), explicit NumPy step loop {t_naive:.2f} s "
-          f"(max error {err_naive:.1e}), speed-up {ratio:.0f}x")
+    benchmark.extra_info.update(
+        kernel_s=t_fast, naive_s=t_naive, speedup=ratio, err_kernel=err_fast, err_naive=err_naive
+    )
+    print(
+        f"\nforward solver D(c), {n} nodes to t = {T:.0f} s: Crank-Nicolson + Newton (100 steps) "
+        f"{t_fast * 1e3:.2f} ms (max error {err_fast:.1e}), explicit NumPy step loop {t_naive:.2f} s "
+        f"(max error {err_naive:.1e}), speed-up {ratio:.0f}x"
+    )
 
 
 def _timed(fn):

@@ -52,8 +52,10 @@ def test_variance_curve_vs_numpy(benchmark):
         t_fast = benchmark.stats.stats.median
     ratio = t_naive / t_fast
     benchmark.extra_info.update(naive_s=t_naive, kernel_s=t_fast, speedup=ratio)
-    print(f"\nvariance curve {shape}, {len(Ns)} N x {n_samples} cutouts: kernel {t_fast*1e3:.1f} ms, "
-          f"NumPy twin {t_naive:.2f} s, speed-up {ratio:.0f}x")
+    print(
+        f"\nvariance curve {shape}, {len(Ns)} N x {n_samples} cutouts: kernel {t_fast * 1e3:.1f} ms, "
+        f"NumPy twin {t_naive:.2f} s, speed-up {ratio:.0f}x"
+    )
 
 
 def test_one_map_150_cutouts(benchmark):
@@ -78,5 +80,7 @@ def test_one_map_150_cutouts(benchmark):
     t_sat = (time.perf_counter() - t0) / reps
     t_map = benchmark.stats.stats.median if big else t_sat
     benchmark.extra_info.update(per_map_s=t_map, tables_s=t_sat)
-    print(f"\none {shape} map, 150 cutouts, N=25: {t_map*1e3:.2f} ms per map; summed-area tables "
-          f"{t_sat*1e3:.2f} ms ({100*t_sat/t_map:.0f} %)")
+    print(
+        f"\none {shape} map, 150 cutouts, N=25: {t_map * 1e3:.2f} ms per map; summed-area tables "
+        f"{t_sat * 1e3:.2f} ms ({100 * t_sat / t_map:.0f} %)"
+    )

@@ -38,8 +38,10 @@ def test_unmix_vs_scipy_nnls(benchmark):
         t_fast = benchmark.stats.stats.median / n_fast
     ratio = t_peer / t_fast
     benchmark.extra_info.update(peer_s_per_px=t_peer, unmix_s_per_px=t_fast, speedup=ratio)
-    print(f"\nunmix 3 colours: {t_fast * 1e9:.0f} ns/pixel, scipy nnls loop {t_peer * 1e6:.1f} us/pixel, "
-          f"speed-up {ratio:.0f}x ({n_fast} px -> {t_fast * n_fast:.2f} s)")
+    print(
+        f"\nunmix 3 colours: {t_fast * 1e9:.0f} ns/pixel, scipy nnls loop {t_peer * 1e6:.1f} us/pixel, "
+        f"speed-up {ratio:.0f}x ({n_fast} px -> {t_fast * n_fast:.2f} s)"
+    )
 
 
 def test_overlay_mask_time(benchmark):

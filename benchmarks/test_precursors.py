@@ -35,8 +35,9 @@ def test_precursor_fractions_vs_per_spot_loop(benchmark):
     n, n_naive = (1_000_000, 2000) if big else (5000, 200)
     table = _spots(n)
     mixmap.precursor_fractions(table.head(10), "Al2O3", "MgO")  # JIT outside the timed region
-    run = lambda: mixmap.precursor_fractions(table, "Al2O3", "MgO", accepted_flags=[0, -1],
-                                             max_analytical_error=5, n_boot=1000, seed=0)
+    run = lambda: mixmap.precursor_fractions(
+        table, "Al2O3", "MgO", accepted_flags=[0, -1], max_analytical_error=5, n_boot=1000, seed=0
+    )
     r = benchmark.pedantic(run, rounds=5 if big else 1, warmup_rounds=1 if big else 0)
     assert 0.45 < r.mean < 0.55 and r.n_spots + r.n_rejected == n
 
@@ -57,11 +58,12 @@ def test_precursor_fractions_vs_per_spot_loop(benchmark):
         t_fast = time.perf_counter() - t0
     per_spot = t_fast / n
     ratio = t_naive / per_spot
-    benchmark.extra_info.update(n_spots=n, total_s=t_fast, naive_per_spot_s=t_naive,
-                                speedup=ratio)
-    print(f"\nprecursor_fractions on {n} spots: {t_fast:.3f} s ({per_spot*1e9:.0f} ns/spot, incl. "
-          f"filters + bootstrap CI); per-spot lsq_linear loop {t_naive*1e6:.0f} us/spot; "
-          f"speed-up {ratio:.0f}x")
+    benchmark.extra_info.update(n_spots=n, total_s=t_fast, naive_per_spot_s=t_naive, speedup=ratio)
+    print(
+        f"\nprecursor_fractions on {n} spots: {t_fast:.3f} s ({per_spot * 1e9:.0f} ns/spot, incl. "
+        f"filters + bootstrap CI); per-spot lsq_linear loop {t_naive * 1e6:.0f} us/spot; "
+        f"speed-up {ratio:.0f}x"
+    )
 
 
 def test_projection_kernel_vs_per_spot_loop(benchmark):
@@ -88,5 +90,7 @@ def test_projection_kernel_vs_per_spot_loop(benchmark):
         t_fast = time.perf_counter() - t0
     ratio = t_naive / (t_fast / n)
     benchmark.extra_info.update(n_spots=n, kernel_s=t_fast, naive_per_spot_s=t_naive, speedup=ratio)
-    print(f"\nprojection kernel on {n} spots: {t_fast*1e3:.1f} ms ({t_fast/n*1e9:.0f} ns/spot); "
-          f"per-spot lsq_linear loop {t_naive*1e6:.0f} us/spot; speed-up {ratio:.0f}x")
+    print(
+        f"\nprojection kernel on {n} spots: {t_fast * 1e3:.1f} ms ({t_fast / n * 1e9:.0f} ns/spot); "
+        f"per-spot lsq_linear loop {t_naive * 1e6:.0f} us/spot; speed-up {ratio:.0f}x"
+    )

@@ -56,12 +56,10 @@ def cube(request, tmp_path_factory):
 
     big = not _disabled(request.config)
     shape = (512, 1024, 2048) if big else (64, 128, 2048)
-    lazy = da.map_blocks(_block, dtype=np.uint16, chunks=da.core.normalize_chunks(
-        (64, 64, 2048), shape))
+    lazy = da.map_blocks(_block, dtype=np.uint16, chunks=da.core.normalize_chunks((64, 64, 2048), shape))
     path = tmp_path_factory.mktemp("spectral") / "cube.zarr"
     t0 = time.perf_counter()
-    si = mixmap.write_spectrum_image(path, lazy, energy_offset=OFFSET, energy_scale=SCALE,
-                                     chunks=(64, 64))
+    si = mixmap.write_spectrum_image(path, lazy, energy_offset=OFFSET, energy_scale=SCALE, chunks=(64, 64))
     t_write = time.perf_counter() - t0
     gib = np.prod(shape) * 2 / 2**30
     print(f"\nwrote {shape} uint16 ({gib:.2f} GiB) lazily in {t_write:.1f} s")
@@ -93,11 +91,14 @@ def test_element_maps_vs_read_and_sum(benchmark, cube):
     assert total.shape == si.data.shape[:2]
     ratio = t_maps / t_sum
     benchmark.extra_info.update(maps_s=t_maps, read_and_sum_s=t_sum, ratio=ratio)
-    print(f"\nfive element maps (+ background windows) {si.data.shape}: {t_maps:.2f} s; "
-          f"plain Dask read-and-sum: {t_sum:.2f} s; ratio {ratio:.2f} (target <= 1.5)")
+    print(
+        f"\nfive element maps (+ background windows) {si.data.shape}: {t_maps:.2f} s; "
+        f"plain Dask read-and-sum: {t_sum:.2f} s; ratio {ratio:.2f} (target <= 1.5)"
+    )
 
 
-_RSS_SCRIPT = textwrap.dedent("""
+_RSS_SCRIPT = textwrap.dedent(
+    """
     import json, resource, sys, time
     import numpy as np
     import mixmap
@@ -117,13 +118,16 @@ _RSS_SCRIPT = textwrap.dedent("""
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kB
     print(json.dumps({"seconds": dt, "peak_rss": rss, "rss_before": rss0}))
-""" % (LINES, LINES))
+"""
+    % (LINES, LINES)
+)
 
 
 def _measure(path, mode):
     small = f"{path}-warmup-{mode}.zarr"
-    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(path), mode, small], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, str(path), mode, small], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -132,13 +136,15 @@ def test_peak_memory(benchmark, cube):
     res = benchmark.pedantic(_measure, args=(si.path, "maps"), rounds=1, warmup_rounds=0)
     base = _measure(si.path, "sum")
     gib = 2**30
-    benchmark.extra_info.update(maps_peak_rss_gib=res["peak_rss"] / gib,
-                                sum_peak_rss_gib=base["peak_rss"] / gib,
-                                cube_gib=si.data.nbytes / gib)
-    print(f"\npeak RSS (whole process incl. imports) for a {si.data.nbytes / gib:.2f} GiB cube: "
-          f"element maps {res['peak_rss'] / gib:.3f} GiB ({res['seconds']:.2f} s), "
-          f"read-and-sum {base['peak_rss'] / gib:.3f} GiB ({base['seconds']:.2f} s); "
-          f"after imports + JIT {res['rss_before'] / gib:.3f} GiB; target < 1 GiB")
+    benchmark.extra_info.update(
+        maps_peak_rss_gib=res["peak_rss"] / gib, sum_peak_rss_gib=base["peak_rss"] / gib, cube_gib=si.data.nbytes / gib
+    )
+    print(
+        f"\npeak RSS (whole process incl. imports) for a {si.data.nbytes / gib:.2f} GiB cube: "
+        f"element maps {res['peak_rss'] / gib:.3f} GiB ({res['seconds']:.2f} s), "
+        f"read-and-sum {base['peak_rss'] / gib:.3f} GiB ({base['seconds']:.2f} s); "
+        f"after imports + JIT {res['rss_before'] / gib:.3f} GiB; target < 1 GiB"
+    )
 
 
 def test_exspy_lazy_peer(benchmark, cube):
@@ -154,8 +160,7 @@ def test_exspy_lazy_peer(benchmark, cube):
         s = exspy.signals.LazyEDSTEMSpectrum(si.data)
         ax = s.axes_manager.signal_axes[0]
         ax.offset, ax.scale, ax.units = si.energy_offset, si.energy_scale, "keV"
-        s.metadata.set_item("Acquisition_instrument.TEM.Detector.EDS.energy_resolution_MnKa",
-                            si.fwhm_mnka)
+        s.metadata.set_item("Acquisition_instrument.TEM.Detector.EDS.energy_resolution_MnKa", si.fwhm_mnka)
         bw = s.estimate_background_windows(xray_lines=LINES)
         res = s.get_lines_intensity(xray_lines=LINES, background_windows=bw)
         return dask.compute(*[r.data for r in res])  # all lines in one graph (best case)
@@ -172,8 +177,10 @@ def test_exspy_lazy_peer(benchmark, cube):
     for line, ref in zip(LINES, theirs):
         np.testing.assert_allclose(ours[line], ref, rtol=1e-9, atol=1e-6)
     benchmark.extra_info.update(exspy_s=t_exspy, mixmap_s=t_ours, speedup=t_exspy / t_ours)
-    print(f"\nexspy lazy get_lines_intensity (5 lines, background windows): {t_exspy:.2f} s; "
-          f"mixmap element_maps: {t_ours:.2f} s; speed-up {t_exspy / t_ours:.1f}x (same maps)")
+    print(
+        f"\nexspy lazy get_lines_intensity (5 lines, background windows): {t_exspy:.2f} s; "
+        f"mixmap element_maps: {t_ours:.2f} s; speed-up {t_exspy / t_ours:.1f}x (same maps)"
+    )
 
 
 def test_window_kernel_vs_numpy(benchmark):
@@ -185,8 +192,7 @@ def test_window_kernel_vs_numpy(benchmark):
     starts = np.sort(rng.integers(0, 2000, 15)).astype(np.int64)
     stops = starts + rng.integers(5, 40, 15)
     window_sums(block, starts, stops)  # JIT
-    got = benchmark.pedantic(window_sums, args=(block, starts, stops), rounds=20 if big else 1,
-                             warmup_rounds=1)
+    got = benchmark.pedantic(window_sums, args=(block, starts, stops), rounds=20 if big else 1, warmup_rounds=1)
     t0 = time.perf_counter()
     ref = naive_window_sums(block, starts, stops)
     t_naive = time.perf_counter() - t0
@@ -195,5 +201,7 @@ def test_window_kernel_vs_numpy(benchmark):
     window_sums(block, starts, stops)
     t_fast = benchmark.stats.stats.median if big else time.perf_counter() - t0
     benchmark.extra_info.update(naive_s=t_naive, kernel_s=t_fast, speedup=t_naive / t_fast)
-    print(f"\nwindow sums of one {block.shape} chunk, 15 windows: kernel {t_fast * 1e3:.2f} ms, "
-          f"NumPy twin {t_naive * 1e3:.2f} ms, speed-up {t_naive / t_fast:.1f}x")
+    print(
+        f"\nwindow sums of one {block.shape} chunk, 15 windows: kernel {t_fast * 1e3:.2f} ms, "
+        f"NumPy twin {t_naive * 1e3:.2f} ms, speed-up {t_naive / t_fast:.1f}x"
+    )

@@ -65,8 +65,10 @@ def test_rasterise_vs_numpy(benchmark):
     t_fast = benchmark.stats.stats.median if big else time.perf_counter() - t0
     ratio = t_naive / t_fast
     benchmark.extra_info.update(naive_s=t_naive, kernel_s=t_fast, speedup=ratio)
-    print(f"\nrasterise 200 spheres at {H}x{W}: kernel {1e3 * t_fast:.2f} ms, NumPy twin "
-          f"{1e3 * t_naive:.0f} ms, speed-up {ratio:.0f}x")
+    print(
+        f"\nrasterise 200 spheres at {H}x{W}: kernel {1e3 * t_fast:.2f} ms, NumPy twin "
+        f"{1e3 * t_naive:.0f} ms, speed-up {ratio:.0f}x"
+    )
 
 
 def test_grow_vs_numpy(benchmark):
@@ -87,5 +89,7 @@ def test_grow_vs_numpy(benchmark):
     t_fast = benchmark.stats.stats.median if big else time.perf_counter() - t0
     ratio = t_naive / t_fast
     benchmark.extra_info.update(naive_s=t_naive, kernel_s=t_fast, speedup=ratio)
-    print(f"\ngrow one aggregate of {n} spheres: kernel {1e3 * t_fast:.2f} ms, NumPy twin "
-          f"{1e3 * t_naive:.0f} ms, speed-up {ratio:.0f}x")
+    print(
+        f"\ngrow one aggregate of {n} spheres: kernel {1e3 * t_fast:.2f} ms, NumPy twin "
+        f"{1e3 * t_naive:.0f} ms, speed-up {ratio:.0f}x"
+    )

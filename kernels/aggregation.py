@@ -105,8 +105,11 @@ def attach(pos, radii, g0, g1, c1, df, kf, neck, n_dirs, key, ctr):
     rel = np.empty((nC, 3))
     for j in range(nC):
         for d in range(3):
-            rel[j, d] = (R[d, 0] * (pos[g1 + j, 0] - cmC[0]) + R[d, 1] * (pos[g1 + j, 1] - cmC[1])
-                         + R[d, 2] * (pos[g1 + j, 2] - cmC[2]))
+            rel[j, d] = (
+                R[d, 0] * (pos[g1 + j, 0] - cmC[0])
+                + R[d, 1] * (pos[g1 + j, 1] - cmC[1])
+                + R[d, 2] * (pos[g1 + j, 2] - cmC[2])
+            )
     n = c1 - g0
     rmean = 0.0
     for i in range(g0, c1):

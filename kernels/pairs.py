@@ -50,8 +50,7 @@ def ring_offsets(h_max, use_dir, theta_deg, tol_deg):
 
 
 @njit(cache=True, parallel=True)
-def random_pair_sums(f, mask, width, fg_index, ring_dy, ring_dx, ring_start, n_pairs,
-                     max_attempts, keys):
+def random_pair_sums(f, mask, width, fg_index, ring_dy, ring_dx, ring_start, n_pairs, max_attempts, keys):
     """Sum of products over up to ``n_pairs`` random foreground pairs per distance bin.
 
     Parameters

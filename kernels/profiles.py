@@ -36,7 +36,8 @@ _SQRT_PI = math.sqrt(math.pi)
 def savgol_apply(y, coef):
     """Apply Savitzky-Golay coefficients ``coef`` (w x w: row p = weights for position p of a window,
     as ``savgol_coeffs(w, order, pos=p, use="dot")``) to ``y``. Interior points use the centre row;
-    the first and last w//2 points use the edge rows on the first/last window (``mode="interp"``)."""
+    the first and last w//2 points use the edge rows on the first/last window (``mode="interp"``).
+    """
     n = y.size
     w = coef.shape[0]
     h = w // 2
@@ -109,7 +110,8 @@ def crossing(ys, rmax, rmin, level):
     """Fractional index where the smoothed normalised profile ``ys`` crosses ``level`` upwards: mean of
     the first upward crossing (ys[i] <= level < ys[i+1]) and the last one; they coincide for a
     monotonic profile. ``rmax``/``rmin`` are the running maximum from the left and running minimum from
-    the right of ``ys`` (binary search). Returns -1 when there is no upward crossing."""
+    the right of ``ys`` (binary search). Returns -1 when there is no upward crossing.
+    """
     n = ys.size
     fl = -1.0
     if ys[0] <= level:
@@ -187,7 +189,8 @@ def _interp_uniform(c, c_lo, c_step, tab):
 @njit(cache=True)
 def plateau_end(c, m, right):
     """Value at the end point of the least-squares line through the first (``right`` False) or last
-    ``m`` points of ``c`` (unbiased for a plateau that still drifts slightly)."""
+    ``m`` points of ``c`` (unbiased for a plateau that still drifts slightly).
+    """
     n = c.size
     ib = 0.5 * (m - 1)
     cb = 0.0
@@ -205,8 +208,9 @@ def plateau_end(c, m, right):
 
 
 @njit(cache=True)
-def analyse_profile(c, x0, dx, t, sg_smooth, sg_deriv, m_plateau, levels, method,
-                    vm_lo, vm_step, vm_tab, tail_lo, tail_hi, out):
+def analyse_profile(
+    c, x0, dx, t, sg_smooth, sg_deriv, m_plateau, levels, method, vm_lo, vm_step, vm_tab, tail_lo, tail_hi, out
+):
     """D at the concentrations ``levels`` from one profile ``c`` on the grid x0 + i*dx.
 
     Steps: Savitzky-Golay smoothing and first derivative; plateaus c_L, c_R = values at the end points
@@ -341,7 +345,8 @@ def analyse_profile(c, x0, dx, t, sg_smooth, sg_deriv, m_plateau, levels, method
 def replicate(base, sigma, jitter, key, out):
     """One replicate: out[i] = base(i + jitter*z'_i) + sigma_i * z_i with standard normal z, z' drawn
     by Box-Muller from draws 0..4n-1 of the counter-based stream ``key`` (``sigma`` has one value per
-    point; ``jitter`` is the position noise in grid steps, linear interpolation of ``base``)."""
+    point; ``jitter`` is the position noise in grid steps, linear interpolation of ``base``).
+    """
     n = base.size
     for i in range(n):
         u1 = uniform(key, 2 * i)
@@ -365,8 +370,25 @@ def replicate(base, sigma, jitter, key, out):
 
 
 @njit(cache=True, parallel=True)
-def mc_profiles(base, sigma, jitter, keys, x0, dx, t, sg_smooth, sg_deriv, m_plateau, levels, method,
-                vm_lo, vm_step, vm_tab, tail_lo, tail_hi):
+def mc_profiles(
+    base,
+    sigma,
+    jitter,
+    keys,
+    x0,
+    dx,
+    t,
+    sg_smooth,
+    sg_deriv,
+    m_plateau,
+    levels,
+    method,
+    vm_lo,
+    vm_step,
+    vm_tab,
+    tail_lo,
+    tail_hi,
+):
     """Monte-Carlo replicates (one per key) through :func:`analyse_profile`.
 
     Returns (D, extra): D has shape (n_keys, n_levels); extra (n_keys, 7) holds the per-replicate
@@ -383,8 +405,23 @@ def mc_profiles(base, sigma, jitter, keys, x0, dx, t, sg_smooth, sg_deriv, m_pla
         row = np.empty(nl)
         for r in range(ch, nr, n_chunks):
             replicate(base, sigma, jitter, keys[r], buf)
-            res = analyse_profile(buf, x0, dx, t, sg_smooth, sg_deriv, m_plateau, levels, method,
-                                  vm_lo, vm_step, vm_tab, tail_lo, tail_hi, row)
+            res = analyse_profile(
+                buf,
+                x0,
+                dx,
+                t,
+                sg_smooth,
+                sg_deriv,
+                m_plateau,
+                levels,
+                method,
+                vm_lo,
+                vm_step,
+                vm_tab,
+                tail_lo,
+                tail_hi,
+                row,
+            )
             for j in range(nl):
                 D[r, j] = row[j]
             for j in range(7):
@@ -396,7 +433,7 @@ def mc_profiles(base, sigma, jitter, keys, x0, dx, t, sg_smooth, sg_deriv, m_pla
 # erfc fit (Levenberg-Marquardt) for the Monte-Carlo of fit_erfc
 @njit(cache=True)
 def erfc_model(x, p):
-    """c = cL + (cR - cL)/2 * erfc(-(x - x0)/w) with p = (cL, cR, x0, w), w = 2 sqrt(D t)."""
+    """C = cL + (cR - cL)/2 * erfc(-(x - x0)/w) with p = (cL, cR, x0, w), w = 2 sqrt(D t)."""
     out = np.empty(x.size)
     for i in range(x.size):
         out[i] = p[0] + 0.5 * (p[1] - p[0]) * math.erfc(-(x[i] - p[2]) / p[3])
@@ -476,7 +513,8 @@ def fit_erfc_lm(x, y, p0, max_iter):
 def mc_erfc(base, sigma, jitter, keys, x, p0, max_iter):
     """Monte-Carlo of the erfc fit: replicate r = base + noise (stream keys[r]), refitted from p0.
 
-    Returns params (n_keys, 4) = (cL, cR, x0, w) per replicate."""
+    Returns params (n_keys, 4) = (cL, cR, x0, w) per replicate.
+    """
     nr = keys.size
     n = base.size
     out = np.empty((nr, 4))
@@ -559,7 +597,8 @@ def thomas(a, b, c, d, cp, dp, out):
 @njit(cache=True, inline="always", fastmath=_FAST)
 def _d_and_slope(c, c_lo, inv_step, dtab):
     """D and dD/dc of the piecewise-linear table at concentration c (zero slope beyond the ends);
-    ``inv_step`` = 1/(table step), 0 for a one-entry table."""
+    ``inv_step`` = 1/(table step), 0 for a one-entry table.
+    """
     m = dtab.size
     if m == 1 or inv_step <= 0.0:
         return dtab[0], 0.0

@@ -26,8 +26,15 @@ def naive_map_tables(A, B):
     fg = (A > 0) | (B > 0)
     pad = lambda M: np.pad(M, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
     x = A[fg] / (A[fg] + B[fg])
-    stats = [np.sum(fg & (B == 0)), np.sum(fg & (A == 0)), np.sum((A > 0) & (B > 0)),
-             A.sum(), B.sum(), x.sum(), (x * x).sum()]
+    stats = [
+        np.sum(fg & (B == 0)),
+        np.sum(fg & (A == 0)),
+        np.sum((A > 0) & (B > 0)),
+        A.sum(),
+        B.sum(),
+        x.sum(),
+        (x * x).sum(),
+    ]
     return pad(A), pad(B), pad(fg.astype(np.int64)), np.array(stats, dtype=float)  # tables, stats
 
 
@@ -49,7 +56,7 @@ def naive_cutouts(A, B, ranks, targets, keys):
     for t in range(n):
         r, c, T, key = int(rows[t]), int(cols[t]), int(targets[t]), int(keys[t])
         k = 0
-        while fg[max(r - k, 0):r + k + 1, max(c - k, 0):c + k + 1].sum() < T:
+        while fg[max(r - k, 0) : r + k + 1, max(c - k, 0) : c + k + 1].sum() < T:
             k += 1
         if k == 0:
             conc[t], hw[t], cnt[t] = A[r, c] / (A[r, c] + B[r, c]), 0, 1
@@ -61,7 +68,7 @@ def naive_cutouts(A, B, ranks, targets, keys):
         sb = B[inner].sum()
         r0, c0 = outer[0].start, outer[1].start
         ring = fg[outer].copy()
-        ring[inner[0].start - r0:inner[0].stop - r0, inner[1].start - c0:inner[1].stop - c0] = False
+        ring[inner[0].start - r0 : inner[0].stop - r0, inner[1].start - c0 : inner[1].stop - c0] = False
         rr, cc = np.nonzero(ring)
         flat = list((rr + r0) * W + (cc + c0))
         need = T - n_in
@@ -169,8 +176,11 @@ def naive_ring_offsets(h_max, direction=None):
             per[h].append((dy, dx))
     start = np.cumsum([0] + [len(p) for p in per])
     flat = [o for p in per for o in p]
-    return (np.array([o[0] for o in flat], dtype=np.int64), np.array([o[1] for o in flat], dtype=np.int64),
-            start.astype(np.int64))
+    return (
+        np.array([o[0] for o in flat], dtype=np.int64),
+        np.array([o[1] for o in flat], dtype=np.int64),
+        start.astype(np.int64),
+    )
 
 
 def naive_random_pair_sums(f2d, mask2d, h_max, n_pairs, max_attempts, keys, direction=None):
@@ -246,8 +256,7 @@ def naive_window_sums(block, starts, stops):
     return out
 
 
-def naive_element_map(cube, energy, line_keV, fwhm_keV, width=2.0, background=None,
-                      offsets=(2.0, 2.0), bg_width=1.0):
+def naive_element_map(cube, energy, line_keV, fwhm_keV, width=2.0, background=None, offsets=(2.0, 2.0), bg_width=1.0):
     """Element map of one line by masking channels on the energy axis (no merging of windows).
 
     Channel k belongs to [lo, hi) when round_half_down((lo - e0)/de) <= k < round_half_down(...).
@@ -289,9 +298,13 @@ def _naive_rotation(key, i):
     u1, u2, u3 = (_naive_uniform(key, i + k) for k in range(3))
     x, y = np.sqrt(1 - u1) * np.sin(2 * np.pi * u2), np.sqrt(1 - u1) * np.cos(2 * np.pi * u2)
     z, w = np.sqrt(u1) * np.sin(2 * np.pi * u3), np.sqrt(u1) * np.cos(2 * np.pi * u3)
-    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-                     [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-                     [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def _naive_moments(p, r):
@@ -403,8 +416,7 @@ def naive_plateau_end(c, m, right):
     return a + b * idx[-1 if right else 0]
 
 
-def naive_analyse_profile(c, x0, dx, t, window, order, m, levels, method, molar_volume=None,
-                          tail=(0.01, 0.2)):
+def naive_analyse_profile(c, x0, dx, t, window, order, m, levels, method, molar_volume=None, tail=(0.01, 0.2)):
     """Sauer-Freise (0), Boltzmann-Matano (1) or Hall (2) D(levels) with scipy.signal.savgol_filter,
     np.cumsum trapezoids, np.polyfit and scipy.special.erfinv; ``molar_volume`` a callable V(c).
     Same definitions as kernels.profiles.analyse_profile (crossing = mean of first and last upward
@@ -461,8 +473,14 @@ def naive_analyse_profile(c, x0, dx, t, window, order, m, levels, method, molar_
 
 def naive_mc_profiles(base, sigma, keys, x0, dx, t, window, order, m, levels, method):
     """Monte-Carlo replicates one after the other: base + sigma * z (same random stream per key)."""
-    return np.array([naive_analyse_profile(base + sigma * naive_profile_normals(k, base.size), x0, dx, t,
-                                           window, order, m, levels, method) for k in keys])
+    return np.array(
+        [
+            naive_analyse_profile(
+                base + sigma * naive_profile_normals(k, base.size), x0, dx, t, window, order, m, levels, method
+            )
+            for k in keys
+        ]
+    )
 
 
 def naive_mc_erfc(base, sigma, keys, u, p0):

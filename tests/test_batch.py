@@ -68,10 +68,12 @@ def test_identical_across_schedulers(store, reference, scheduler, workers):
 
 def test_identical_on_local_cluster(store, reference):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         t = mixmap.analyze(store[0], client=client, window=3, **KW)
-        t2 = mixmap.analyze(store[0], scheduler=cluster.scheduler_address, **KW)   # CLI --scheduler
+        t2 = mixmap.analyze(store[0], scheduler=cluster.scheduler_address, **KW)  # CLI --scheduler
     pd.testing.assert_frame_equal(t, reference)
     pd.testing.assert_frame_equal(t2, reference)
 
@@ -89,23 +91,23 @@ def test_array_pairs_and_subgroup_layout_match(tmp_path, store, reference):
         s.create_array("a", data=maps[i][0])
         s.create_array("b", data=maps[i][1])
         s.attrs["group"] = "C65"
-    t2 = mixmap.analyze(g, **KW)          # zarr.Group object, sorted subgroup ids
+    t2 = mixmap.analyze(g, **KW)  # zarr.Group object, sorted subgroup ids
     assert list(t2["id"]) == ["agg00", "agg01", "agg02"] and (t2["group"] == "C65").all()
     assert np.array_equal(t2["P"], reference["P"][:3])
 
 
 def test_bad_maps_are_rows_and_batch_continues():
     maps = _maps(6)
-    maps[1] = (np.zeros((5, 5), bool), np.ones((5, 6), bool))          # shapes differ
-    maps[2] = (np.zeros((9, 9), bool), np.ones((9, 9), bool))          # one element only
-    maps[3] = (np.zeros((9, 9), bool), np.zeros((9, 9), bool))         # empty
-    maps[4] = (np.full((9, 9), np.nan), np.ones((9, 9)))               # NaN
+    maps[1] = (np.zeros((5, 5), bool), np.ones((5, 6), bool))  # shapes differ
+    maps[2] = (np.zeros((9, 9), bool), np.ones((9, 9), bool))  # one element only
+    maps[3] = (np.zeros((9, 9), bool), np.zeros((9, 9), bool))  # empty
+    maps[4] = (np.full((9, 9), np.nan), np.ones((9, 9)))  # NaN
     t = mixmap.analyze(maps, scheduler="threads", workers=2, **KW)
     assert list(t["status"]) == ["ok", "invalid", "invalid", "invalid", "invalid", "ok"]
     assert "same shape" in t.loc[1, "error"] and "only one element" in t.loc[2, "error"]
     assert "no foreground" in t.loc[3, "error"] and "NaN" in t.loc[4, "error"]
     assert t.loc[1:4, "P"].isna().all() and t.loc[1:4, "n_foreground"].isna().all()
-    s = mixmap.inter_mixing(t)          # failed rows are ignored by the summary
+    s = mixmap.inter_mixing(t)  # failed rows are ignored by the summary
     assert s.loc["all", "n"] == 2
 
 
@@ -119,8 +121,9 @@ def test_unreadable_zarr_member_is_a_row(tmp_path):
         s.create_array("a", data=a, chunks=a.shape)
         s.create_array("b", data=b, chunks=b.shape)
     # corrupt one chunk on disk
-    chunk_files = [os.path.join(r, f) for r, _, fs in os.walk(tmp_path / "m.zarr" / "m1" / "a")
-                   for f in fs if f != "zarr.json"]
+    chunk_files = [
+        os.path.join(r, f) for r, _, fs in os.walk(tmp_path / "m.zarr" / "m1" / "a") for f in fs if f != "zarr.json"
+    ]
     for f in chunk_files:
         with open(f, "wb") as fh:
             fh.write(b"garbage")
@@ -133,8 +136,7 @@ class _Stop(Exception):
     pass
 
 
-@pytest.mark.parametrize("ext, scheduler", [("parquet", "threads"), ("csv", "synchronous"),
-                                            ("csv", "threads")])
+@pytest.mark.parametrize("ext, scheduler", [("parquet", "threads"), ("csv", "synchronous"), ("csv", "threads")])
 def test_interrupted_run_resumes_without_duplicates_or_losses(tmp_path, store, reference, ext, scheduler):
     out = tmp_path / f"results.{ext}"
     seen = []
@@ -145,14 +147,14 @@ def test_interrupted_run_resumes_without_duplicates_or_losses(tmp_path, store, r
             raise _Stop
 
     with pytest.raises(_Stop):
-        mixmap.analyze(store[0], out=out, scheduler=scheduler, workers=2, window=4,
-                       callback=stop_after_3, **KW)
+        mixmap.analyze(store[0], out=out, scheduler=scheduler, workers=2, window=4, callback=stop_after_3, **KW)
     partial = read_results(out)
     assert len(partial) >= 3 and partial["source"].is_unique
     again = []
-    t = mixmap.analyze(store[0], out=out, scheduler=scheduler, workers=2,
-                       callback=lambda rows: again.append(rows[0]["item"]), **KW)
-    assert not set(again) & set(partial["item"])                  # nothing recomputed
+    t = mixmap.analyze(
+        store[0], out=out, scheduler=scheduler, workers=2, callback=lambda rows: again.append(rows[0]["item"]), **KW
+    )
+    assert not set(again) & set(partial["item"])  # nothing recomputed
     assert sorted(again + list(partial["item"])) == list(range(8))  # nothing lost
     pd.testing.assert_frame_equal(t, reference)
     back = read_results(out).sort_values("item").reset_index(drop=True)
@@ -182,7 +184,7 @@ def test_progress_bar(store, capsys):
 
 def test_groups_options(store):
     path = store[0]
-    t = mixmap.analyze(path, groups=r"a\[(\d)\]", **KW)      # regex on the source "...::a[i]"
+    t = mixmap.analyze(path, groups=r"a\[(\d)\]", **KW)  # regex on the source "...::a[i]"
     assert list(t["group"]) == [str(i) for i in range(8)]
     t = mixmap.analyze(path, groups=lambda s: "even" if s[-2] in "0246" else "odd", **KW)
     assert list(t["group"][:2]) == ["even", "odd"]
@@ -197,34 +199,40 @@ def test_stem_definition():
     assert _stem_of("m3_C.png", "m[0-9]_C.png") == "3"
 
 
-@pytest.mark.parametrize("items, kwargs, match", [
-    ([], {}, "empty"),
-    ("nothing/*_C.png", {"pair": "{stem}_Si.png"}, "matches no file"),
-    ("plain.png", {}, "single path"),
-    (["a.png", "b.png"], {}, "single paths"),
-    ("maps/C.png", {"pair": "{stem}_Si.png"}, "wildcard"),
-    ([(np.ones((4, 4)), "b.png")], {}, "mixes"),
-    ([np.ones(3)], {}, "pair"),
-    (["x_*.png"], {"channels": {"C": "green"}}, "exactly two"),
-])
+@pytest.mark.parametrize(
+    "items, kwargs, match",
+    [
+        ([], {}, "empty"),
+        ("nothing/*_C.png", {"pair": "{stem}_Si.png"}, "matches no file"),
+        ("plain.png", {}, "single path"),
+        (["a.png", "b.png"], {}, "single paths"),
+        ("maps/C.png", {"pair": "{stem}_Si.png"}, "wildcard"),
+        ([(np.ones((4, 4)), "b.png")], {}, "mixes"),
+        ([np.ones(3)], {}, "pair"),
+        (["x_*.png"], {"channels": {"C": "green"}}, "exactly two"),
+    ],
+)
 def test_bad_items(items, kwargs, match):
     with pytest.raises(mixmap.InputError, match=match):
         mixmap.analyze(items, **KW, **kwargs)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_particles": 0}, "n_particles"),
-    ({"n_samples": 1}, "n_samples"),
-    ({"particle_area_px": None}, "exactly one"),
-    ({"scheduler": "gpu"}, "scheduler"),
-    ({"workers": 0}, "workers"),
-    ({"out": "results.xlsx"}, "out"),
-    ({"groups": ["a"]}, "labels"),
-    ({"groups": "("}, "regular expression"),
-    ({"groups": "zzz"}, "matches no part"),
-    ({"label": "yes"}, "label"),
-    ({"correlation": 5}, "correlation"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_particles": 0}, "n_particles"),
+        ({"n_samples": 1}, "n_samples"),
+        ({"particle_area_px": None}, "exactly one"),
+        ({"scheduler": "gpu"}, "scheduler"),
+        ({"workers": 0}, "workers"),
+        ({"out": "results.xlsx"}, "out"),
+        ({"groups": ["a"]}, "labels"),
+        ({"groups": "("}, "regular expression"),
+        ({"groups": "zzz"}, "matches no part"),
+        ({"label": "yes"}, "label"),
+        ({"correlation": 5}, "correlation"),
+    ],
+)
 def test_bad_options(kwargs, match):
     maps = _maps(2)
     with pytest.raises(mixmap.InputError, match=match):
@@ -251,14 +259,14 @@ def test_memory_flat_as_maps_grow(tmp_path):
     maps = _maps(96, shape=(128, 128))
     small = _zarr_stack(tmp_path / "s.zarr", maps[:24])
     large = _zarr_stack(tmp_path / "l.zarr", maps)
-    mixmap.analyze(small, scheduler="synchronous", **KW)   # imports, JIT, caches
+    mixmap.analyze(small, scheduler="synchronous", **KW)  # imports, JIT, caches
     peaks = []
     for path in (small, large):
         tracemalloc.start()
         mixmap.analyze(path, scheduler="threads", workers=2, window=2, batch_size=2, **KW)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
-    one_map = 2 * 128 * 128 * 8          # a map pair as float64
+    one_map = 2 * 128 * 128 * 8  # a map pair as float64
     # 4x the maps: the peak grows by far less than the 72 extra maps would need if held at once
     assert peaks[1] - peaks[0] < 10 * one_map, peaks
 
@@ -269,7 +277,7 @@ def test_figures(tmp_path, reference):
     fig = mixmap.plot.schmahl_histogram(reference, path=tmp_path / "h.png")
     assert isinstance(fig, matplotlib.figure.Figure) and (tmp_path / "h.png").stat().st_size > 1000
     fig2 = mixmap.plot.schmahl_heatmap(reference, path=tmp_path / "m.png")
-    assert len(fig2.axes) == 3 and (tmp_path / "m.png").exists()      # 2 groups + colour bar
+    assert len(fig2.axes) == 3 and (tmp_path / "m.png").exists()  # 2 groups + colour bar
     # the group means are marked
     x, y = fig2.axes[0].lines[0].get_data()
     ok = reference[reference["group"] == "C65"]
@@ -284,12 +292,30 @@ def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch
     from mixmap.cli import main
 
     monkeypatch.chdir(tmp_path)
-    rc = main(["analyze", store[0], "--particles", "10", "--particle-area-px", "4", "--samples", "40",
-               "--out", "r.csv", "--workers", "2", "--figures", "figs", "--max-p", "0.99"])
+    rc = main(
+        [
+            "analyze",
+            store[0],
+            "--particles",
+            "10",
+            "--particle-area-px",
+            "4",
+            "--samples",
+            "40",
+            "--out",
+            "r.csv",
+            "--workers",
+            "2",
+            "--figures",
+            "figs",
+            "--max-p",
+            "0.99",
+        ]
+    )
     out = capsys.readouterr()
     assert rc == 0, out.err
     assert "C65" in out.out and "KB" in out.out and "psi_comb" in out.out
-    assert "analyze [" in out.err                                  # progress bar
+    assert "analyze:" not in out.err and "\r" not in out.err  # no progress bar when stderr is not a terminal
     assert (tmp_path / "figs" / "schmahl_histogram.png").exists()
     assert (tmp_path / "figs" / "schmahl_heatmap.png").exists()
     t = read_results(tmp_path / "r.csv").sort_values("item").reset_index(drop=True)
@@ -301,13 +327,16 @@ def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch
     assert f"{s.loc['KB', 'psi_p']:.3f}" in out2 and f"{s.loc['C65', 'psi_comb']:.3f}" in out2
 
 
-@pytest.mark.parametrize("argv, match", [
-    (["a.png"], "pairs"),
-    (["maps/*_C.png", "x.png"], "pattern"),
-    (["x.zarr", "y.png"], "only input"),
-    (["a_*.png", "--pair", "{stem}.png", "--channels", "C=green,Si=red"], "not both"),
-    (["a.png", "--channels", "C=green"], "two elements"),
-])
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["a.png"], "pairs"),
+        (["maps/*_C.png", "x.png"], "pattern"),
+        (["x.zarr", "y.png"], "only input"),
+        (["a_*.png", "--pair", "{stem}.png", "--channels", "C=green,Si=red"], "not both"),
+        (["a.png", "--channels", "C=green"], "two elements"),
+    ],
+)
 def test_cli_bad_inputs(argv, match, capsys):
     from mixmap.cli import main
 
@@ -369,9 +398,9 @@ def png_dir(tmp_path_factory):
         cond = "C65" if i < 2 else "KB"
         _write_png(d / f"{cond}_map{i}_C.png", a)
         _write_png(d / f"{cond}_map{i}_Si.png", b)
-    (d / "KB_map9_C.png").write_bytes(b"not a png")           # unreadable
+    (d / "KB_map9_C.png").write_bytes(b"not a png")  # unreadable
     _write_png(d / "KB_map9_Si.png", maps[0][1])
-    _write_png(d / "KB_map8_C.png", maps[0][0])                # its pair is missing
+    _write_png(d / "KB_map8_C.png", maps[0][0])  # its pair is missing
     return d, maps
 
 
@@ -398,8 +427,8 @@ def test_composites_with_channel_names(tmp_path):
     maps = _maps(2, seed=9)
     for i, (a, b) in enumerate(maps):
         rgb = np.zeros(a.shape + (3,), np.uint8)
-        rgb[..., 1] = 255 * a          # C green
-        rgb[..., 0] = 255 * b          # Si red
+        rgb[..., 1] = 255 * a  # C green
+        rgb[..., 0] = 255 * b  # Si red
         Image.fromarray(rgb).save(tmp_path / f"comp{i}.png")
     t = mixmap.analyze(str(tmp_path / "comp*.png"), channels={"C": "green", "Si": "red"}, **KW)
     assert list(t["id"]) == ["comp0", "comp1"] and (t["status"] == "ok").all()
@@ -414,8 +443,9 @@ def test_label_splits_images_into_aggregates():
     b = np.zeros((40, 80), bool)
     a[5:35, 5:35], b[5:35, 5:35] = a1, b1
     a[5:35, 45:75], b[5:35, 45:75] = a2, b2
-    t = mixmap.analyze([(a, b), (np.zeros((9, 9), bool), np.zeros((9, 9), bool))], label={"min_area": 20},
-                       **{**KW, "n_particles": 5})
+    t = mixmap.analyze(
+        [(a, b), (np.zeros((9, 9), bool), np.zeros((9, 9), bool))], label={"min_area": 20}, **{**KW, "n_particles": 5}
+    )
     assert list(t["id"][:2]) == ["0#0", "0#1"] and list(t["aggregate"][:2]) == [0, 1]
     assert (t["status"][:2] == "ok").all() and t.loc[2, "status"] == "invalid"
     ss = np.random.SeedSequence(0).spawn(2)[0].spawn(2)
@@ -429,15 +459,44 @@ def test_cli_on_png_files(png_dir, tmp_path, capsys, monkeypatch):
 
     d, _ = png_dir
     monkeypatch.chdir(tmp_path)
-    rc = main(["analyze", str(d / "*_C.png"), "--pair", "{stem}_Si.png", "--group-by", "(C65|KB)_",
-               "--particles", "10", "--particle-area-px", "4", "--samples", "40", "--out", "res.parquet"])
+    rc = main(
+        [
+            "analyze",
+            str(d / "*_C.png"),
+            "--pair",
+            "{stem}_Si.png",
+            "--group-by",
+            "(C65|KB)_",
+            "--particles",
+            "10",
+            "--particle-area-px",
+            "4",
+            "--samples",
+            "40",
+            "--out",
+            "res.parquet",
+        ]
+    )
     cap = capsys.readouterr()
     assert rc == 0, cap.err
     assert "6 aggregates: 4 ok, 2 not analysed" in cap.out and "unreadable" in cap.err
     assert (tmp_path / "res.parquet").exists() and len(read_results(tmp_path / "res.parquet")) == 6
     # pairs given explicitly
-    rc = main(["analyze", str(d / "C65_map0_C.png"), str(d / "C65_map0_Si.png"), str(d / "C65_map1_C.png"),
-               str(d / "C65_map1_Si.png"), "--particles", "10", "--particle-area-px", "4", "--out", "p.csv"])
+    rc = main(
+        [
+            "analyze",
+            str(d / "C65_map0_C.png"),
+            str(d / "C65_map0_Si.png"),
+            str(d / "C65_map1_C.png"),
+            str(d / "C65_map1_Si.png"),
+            "--particles",
+            "10",
+            "--particle-area-px",
+            "4",
+            "--out",
+            "p.csv",
+        ]
+    )
     assert rc == 0 and "2 aggregates: 2 ok" in capsys.readouterr().out
 
 
@@ -465,7 +524,7 @@ def test_csv_resume_after_a_kill_mid_line(tmp_path, store, reference):
 
     with pytest.raises(_Stop):
         mixmap.analyze(store[0], out=out, scheduler="synchronous", callback=stop, **KW)
-    with open(out, "a") as fh:          # a run killed while writing a row leaves half a line
+    with open(out, "a") as fh:  # a run killed while writing a row leaves half a line
         fh.write("agg07,/some/where::a[7],KB,7,0,0.51")
     t = mixmap.analyze(store[0], out=out, **KW)
     pd.testing.assert_frame_equal(t, reference)

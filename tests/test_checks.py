@@ -4,16 +4,20 @@ import numpy as np
 import pytest
 
 import mixmap
-from mixmap.errors import InputError, check_number
+from mixmap._validate import check_number
+from mixmap.errors import InputError
 
 
-@pytest.mark.parametrize("value, allow_zero, match", [
-    ("x", False, r"pixel_size must be a positive number \(nm\), got 'x'"),
-    (-1, False, r"must be a positive finite number \(nm\), got -1"),
-    (0, False, r"positive"),
-    (float("nan"), True, r"non-negative"),
-    (float("inf"), False, r"positive"),
-])
+@pytest.mark.parametrize(
+    "value, allow_zero, match",
+    [
+        ("x", False, r"pixel_size must be a positive number \(nm\), got 'x'"),
+        (-1, False, r"must be a positive finite number \(nm\), got -1"),
+        (0, False, r"positive"),
+        (float("nan"), True, r"non-negative"),
+        (float("inf"), False, r"positive"),
+    ],
+)
 def test_check_number_rejects(value, allow_zero, match):
     with pytest.raises(InputError, match=match):
         check_number("pixel_size", value, allow_zero=allow_zero, unit="nm")

@@ -65,8 +65,17 @@ def test_user_mistakes_are_one_line(map_files, capsys, extra, match):
 
 
 def test_missing_file_is_one_line(tmp_path, capsys):
-    rc = main(["intra", str(tmp_path / "nope_a.png"), str(tmp_path / "nope_b.png"), "--particles", "5",
-               "--particle-area-px", "1"])
+    rc = main(
+        [
+            "intra",
+            str(tmp_path / "nope_a.png"),
+            str(tmp_path / "nope_b.png"),
+            "--particles",
+            "5",
+            "--particle-area-px",
+            "1",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and "nope_a.png" in err and len(err.strip().splitlines()) == 1
 

@@ -149,8 +149,9 @@ def test_pairs_kernel_equals_naive_twin(rng):
         np.testing.assert_array_equal(dy, ndy)
         np.testing.assert_array_equal(dx, ndx)
         np.testing.assert_array_equal(st, nst)
-        S, N = kpairs.random_pair_sums(f.ravel(), fg.ravel(), f.shape[1], np.flatnonzero(fg).astype(np.int64),
-                                       dy, dx, st, 50, 400, keys)
+        S, N = kpairs.random_pair_sums(
+            f.ravel(), fg.ravel(), f.shape[1], np.flatnonzero(fg).astype(np.int64), dy, dx, st, 50, 400, keys
+        )
         nS, nN = naive_random_pair_sums(f, fg, 6, 50, 400, keys, direction)
         np.testing.assert_array_equal(N, nN)
         np.testing.assert_allclose(S, nS, rtol=1e-13, atol=1e-13)
@@ -230,8 +231,19 @@ def test_smooth_correlation(rng):
     assert sm(2.5) == pytest.approx(sm(5.0, unit="nm"))
     # a tiny kernel reproduces the raw values; a constant curve stays constant
     np.testing.assert_allclose(mixmap.smooth_correlation(res, 0.05).R, res.R, atol=1e-12)
-    flat = CorrelationResult(h=np.arange(6), h_nm=None, C=np.ones(6), R=np.full(6, 0.3), n_pairs=np.full(6, 9),
-                             sum_products=np.ones(6), P=0.5, s2_max=0.25, n_foreground=9, h_max=5, method="fft")
+    flat = CorrelationResult(
+        h=np.arange(6),
+        h_nm=None,
+        C=np.ones(6),
+        R=np.full(6, 0.3),
+        n_pairs=np.full(6, 9),
+        sum_products=np.ones(6),
+        P=0.5,
+        s2_max=0.25,
+        n_foreground=9,
+        h_max=5,
+        method="fft",
+    )
     np.testing.assert_allclose(mixmap.smooth_correlation(flat, 2.0)(np.linspace(0, 5, 11)), 0.3)
 
 
@@ -295,7 +307,10 @@ def test_fit_other_models_and_registry():
     assert mixmap.fit_correlation(h, np.exp(-((h / 9.0) ** 2)), "gauss").params["s"] == pytest.approx(9.0, rel=1e-6)
     assert {"sinc-exp", "exp", "stretched-exp", "gauss"} <= set(correlation_models())
     mixmap.register_correlation_model(
-        "damped-cos", lambda t, s, w: np.exp(-t / s) * np.cos(t / w), ["s", "w"], ([1e-6, 1e-6], [np.inf, np.inf]),
+        "damped-cos",
+        lambda t, s, w: np.exp(-t / s) * np.cos(t / w),
+        ["s", "w"],
+        ([1e-6, 1e-6], [np.inf, np.inf]),
         overwrite=True,
     )
     Rc = np.exp(-h / 20.0) * np.cos(h / 6.0)
@@ -318,8 +333,20 @@ def test_fit_result_objects_and_nan_points(rng):
 def test_scale_of_segregation():
     h = np.arange(0, 201)
     R = np.exp(-h / 10.0)
-    res = CorrelationResult(h=h, h_nm=h * 2.0, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
-                            s2_max=0.25, n_foreground=10, h_max=200, method="fft", pixel_size=2.0)
+    res = CorrelationResult(
+        h=h,
+        h_nm=h * 2.0,
+        C=R,
+        R=R,
+        n_pairs=np.full(h.size, 10),
+        sum_products=R,
+        P=0.5,
+        s2_max=0.25,
+        n_foreground=10,
+        h_max=200,
+        method="fft",
+        pixel_size=2.0,
+    )
     s = mixmap.scale_of_segregation(res)
     assert s.truncated
     assert s.integral_scale_px == pytest.approx(10.0, rel=1e-3)
@@ -328,8 +355,19 @@ def test_scale_of_segregation():
     assert math.isnan(s.zero_crossing_px)
     # a curve crossing zero at 5: integral of the triangle 1 - h/5 = 2.5
     R2 = np.clip(1 - h / 5.0, -1, None)
-    res2 = CorrelationResult(h=h, h_nm=None, C=R2, R=R2, n_pairs=np.full(h.size, 10), sum_products=R2, P=0.5,
-                             s2_max=0.25, n_foreground=10, h_max=200, method="fft")
+    res2 = CorrelationResult(
+        h=h,
+        h_nm=None,
+        C=R2,
+        R=R2,
+        n_pairs=np.full(h.size, 10),
+        sum_products=R2,
+        P=0.5,
+        s2_max=0.25,
+        n_foreground=10,
+        h_max=200,
+        method="fft",
+    )
     s2 = mixmap.scale_of_segregation(res2)
     assert not s2.truncated and s2.zero_crossing_px == pytest.approx(5.0)
     assert s2.integral_scale_px == pytest.approx(2.5) and s2.integral_scale_nm is None
@@ -468,8 +506,24 @@ def test_cli_correlate(tmp_path, rng, capsys):
     assert "integral scale" in text and "fit sinc-exp" in text
     # a list file with groups, the sampled method, JSON output
     (tmp_path / "list.csv").write_text("a,b,group\na0.npy,b0.npy,G1\na1.npy,b1.npy,G2\n")
-    rc = main(["correlate", "--list", str(tmp_path / "list.csv"), "--method", "pairs", "--n-pairs", "300",
-               "--h-max", "6", "--model", "exp", "--json", "--out", str(tmp_path / "j.csv")])
+    rc = main(
+        [
+            "correlate",
+            "--list",
+            str(tmp_path / "list.csv"),
+            "--method",
+            "pairs",
+            "--n-pairs",
+            "300",
+            "--h-max",
+            "6",
+            "--model",
+            "exp",
+            "--json",
+            "--out",
+            str(tmp_path / "j.csv"),
+        ]
+    )
     assert rc == 0
     import json
 
@@ -478,15 +532,18 @@ def test_cli_correlate(tmp_path, rng, capsys):
     assert [g["group"] for g in summary["groups"]] == ["G1", "G2"] and summary["groups"][0]["model"] == "exp"
 
 
-@pytest.mark.parametrize("argv, msg", [
-    (["x.npy"], "pairs"),
-    ([], "no maps"),
-    (["A", "B", "--model", "bessel"], "unknown"),
-    (["A", "B", "--n-pairs", "10"], "--method pairs"),
-    (["A", "B", "--direction", "a:b"], "direction"),
-    (["A", "B", "--memory-budget", "0"], "memory-budget"),
-    (["A", "B", "--h-max", "0"], "h_max"),
-])
+@pytest.mark.parametrize(
+    "argv, msg",
+    [
+        (["x.npy"], "pairs"),
+        ([], "no maps"),
+        (["A", "B", "--model", "bessel"], "unknown"),
+        (["A", "B", "--n-pairs", "10"], "--method pairs"),
+        (["A", "B", "--direction", "a:b"], "direction"),
+        (["A", "B", "--memory-budget", "0"], "memory-budget"),
+        (["A", "B", "--h-max", "0"], "h_max"),
+    ],
+)
 def test_cli_bad_input(tmp_path, rng, capsys, argv, msg):
     from mixmap.cli import main
 
@@ -509,8 +566,18 @@ def test_cli_correlate_fresh_interpreter(tmp_path, rng):
     np.save(tmp_path / "a.npy", a)
     np.save(tmp_path / "b.npy", b)
     code = "import sys; from mixmap.cli import main; sys.exit(main(sys.argv[1:]))"
-    base = [sys.executable, "-c", code, "correlate", str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
-            "--h-max", "5", "--out", str(tmp_path / "c.csv")]
+    base = [
+        sys.executable,
+        "-c",
+        code,
+        "correlate",
+        str(tmp_path / "a.npy"),
+        str(tmp_path / "b.npy"),
+        "--h-max",
+        "5",
+        "--out",
+        str(tmp_path / "c.csv"),
+    ]
     ok = subprocess.run(base, capture_output=True, text=True, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "c.csv").exists() and "integral scale" in ok.stdout
@@ -521,13 +588,41 @@ def test_cli_correlate_fresh_interpreter(tmp_path, rng):
 def test_scale_aliases_used_by_batch():
     h = np.arange(0, 50)
     R = np.exp(-h / 5.0)
-    res = CorrelationResult(h=h, h_nm=None, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
-                            s2_max=0.25, n_foreground=10, h_max=49, method="fft")
+    res = CorrelationResult(
+        h=h,
+        h_nm=None,
+        C=R,
+        R=R,
+        n_pairs=np.full(h.size, 10),
+        sum_products=R,
+        P=0.5,
+        s2_max=0.25,
+        n_foreground=10,
+        h_max=49,
+        method="fft",
+    )
     s = mixmap.scale_of_segregation(res)
     assert s.integral_scale == s.integral_scale_px and s.correlation_length == s.correlation_length_px
-    m = mixmap.scale_of_segregation(mixmap.mean_correlation([
-        CorrelationResult(h=h, h_nm=h * 2.0, C=R, R=R, n_pairs=np.full(h.size, 10), sum_products=R, P=0.5,
-                          s2_max=0.25, n_foreground=10, h_max=49, method="fft", pixel_size=2.0)]))
+    m = mixmap.scale_of_segregation(
+        mixmap.mean_correlation(
+            [
+                CorrelationResult(
+                    h=h,
+                    h_nm=h * 2.0,
+                    C=R,
+                    R=R,
+                    n_pairs=np.full(h.size, 10),
+                    sum_products=R,
+                    P=0.5,
+                    s2_max=0.25,
+                    n_foreground=10,
+                    h_max=49,
+                    method="fft",
+                    pixel_size=2.0,
+                )
+            ]
+        )
+    )
     assert math.isnan(m.integral_scale) and m.integral_scale_nm == pytest.approx(2 * s.integral_scale_px, rel=1e-3)
 
 

@@ -11,9 +11,16 @@ def test_demo_writes_tables_and_figures(tmp_path):
     lines = []
     res = run_demo(tmp_path / "d", n_per_set=4, seed=0, progress=False, echo=lines.append)
     names = {f.name for f in res["files"]}
-    assert {"results.csv", "summary.csv", "variance_curve.csv", "fig3_variance_curve.png",
-            "fig5a_schmahl_histogram.png", "fig6_schmahl_heatmap.png", "fig7_correlation.png",
-            "example_cutouts.png"} <= names
+    assert {
+        "results.csv",
+        "summary.csv",
+        "variance_curve.csv",
+        "fig3_variance_curve.png",
+        "fig5a_schmahl_histogram.png",
+        "fig6_schmahl_heatmap.png",
+        "fig7_correlation.png",
+        "example_cutouts.png",
+    } <= names
     for f in res["files"]:
         assert f.stat().st_size > 200
     table = pd.read_csv(tmp_path / "d" / "results.csv")

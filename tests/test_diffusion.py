@@ -2,8 +2,14 @@
 
 import numpy as np
 import pytest
-from naive import (naive_analyse_profile, naive_explicit_diffuse, naive_mc_erfc, naive_mc_profiles,
-                   naive_profile_normals, naive_theta_diffuse)
+from naive import (
+    naive_analyse_profile,
+    naive_explicit_diffuse,
+    naive_mc_erfc,
+    naive_mc_profiles,
+    naive_profile_normals,
+    naive_theta_diffuse,
+)
 from scipy.signal import savgol_filter
 from scipy.special import erfc, erfinv
 
@@ -22,6 +28,7 @@ def approx(expected, **kw):
     """pytest.approx without its default absolute tolerance of 1e-12 (D values are ~1e-14 m^2/s)."""
     kw.setdefault("abs", 0.0)
     return pytest.approx(expected, **kw)
+
 
 X = np.linspace(-40e-6, 40e-6, 401)  # erfc width 2 sqrt(D t) = 12 um: plateaus on both sides
 
@@ -44,8 +51,9 @@ def test_savgol_kernel_matches_scipy(rng):
     y = np.cumsum(rng.normal(size=120))
     for window, order in ((7, 2), (21, 3), (31, 4)):
         sm, dm = savgol_matrices(window, order, 0.5)
-        np.testing.assert_allclose(K.savgol_apply(y, sm), savgol_filter(y, window, order, mode="interp"),
-                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(
+            K.savgol_apply(y, sm), savgol_filter(y, window, order, mode="interp"), rtol=1e-10, atol=1e-10
+        )
         ref = savgol_filter(y, window, order, deriv=1, delta=0.5, mode="interp")
         np.testing.assert_allclose(K.savgol_apply(y, dm), ref, rtol=1e-9, atol=1e-9)
         for i in (0, 3, window // 2, 60, 119 - window // 2, 119):

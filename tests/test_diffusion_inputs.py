@@ -194,8 +194,20 @@ def test_cli_diffusion(tmp_path, capsys):
     f = tmp_path / "profile.csv"
     c = diffusion_profile(X, 36_000.0, D=1e-15, noise=0.01, n_scans=3, seed=5)
     pd.DataFrame({"x_um": X * 1e6, **{f"s{i}": c[i] for i in range(3)}}).to_csv(f, index=False)
-    rc = main(["diffusion", str(f), "--time", "10h", "--mc", "500", "--figures", str(tmp_path / "fig"),
-               "--out", str(tmp_path / "D.csv")])
+    rc = main(
+        [
+            "diffusion",
+            str(f),
+            "--time",
+            "10h",
+            "--mc",
+            "500",
+            "--figures",
+            str(tmp_path / "fig"),
+            "--out",
+            str(tmp_path / "D.csv"),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "erfc fit: D = " in out and "95% band" in out
     assert (tmp_path / "fig" / "profile_fit.png").stat().st_size > 10_000
@@ -215,8 +227,9 @@ def test_figures(tmp_path):
 
     c = diffusion_profile(X, T, D=D0, noise=0.01, seed=6)
     mc = d.monte_carlo(X, c, T, n=300, seed=0)
-    fig = plot.profile_fit(X, c, fit=d.fit_erfc(X, c, T), mc=d.monte_carlo(X, c, T, method="erfc", n=100),
-                           path=tmp_path / "p.png")
+    fig = plot.profile_fit(
+        X, c, fit=d.fit_erfc(X, c, T), mc=d.monte_carlo(X, c, T, method="erfc", n=100), path=tmp_path / "p.png"
+    )
     assert len(fig.axes) == 2 and (tmp_path / "p.png").exists()
     fig = plot.diffusivity({"SF": mc, "forward": d.fit_forward(X, c, T)}, true_D=D0, path=tmp_path / "d.png")
     assert fig.axes[0].get_yscale() == "log"

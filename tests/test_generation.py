@@ -5,32 +5,35 @@ import pytest
 
 import mixmap
 from mixmap import InputError
-from mixmap.generation import generation_size_um, mean_atomic_weight_number
+from mixmap.chemistry.generation import generation_size_um, mean_atomic_weight_number
 from mixmap.precursors import _elements
 
 
-@pytest.mark.parametrize("element, E0, expected", [
-    # Kanaya-Okayama ranges as tabulated (rounded) in Goldstein et al., SEM and X-ray
-    # Microanalysis, 3rd ed. (2003), chapter 3; Cu at 20 keV ~ 1.45 um as in the issue
-    ("Cu", 20, 1.45),
-    ("Au", 20, 0.86),
-    ("Al", 20, 4.2),
-    ("C", 10, 1.4),
-])
+@pytest.mark.parametrize(
+    "element, E0, expected",
+    [
+        # Kanaya-Okayama ranges as tabulated (rounded) in Goldstein et al., SEM and X-ray
+        # Microanalysis, 3rd ed. (2003), chapter 3; Cu at 20 keV ~ 1.45 um as in the issue
+        ("Cu", 20, 1.45),
+        ("Au", 20, 0.86),
+        ("Al", 20, 4.2),
+        ("C", 10, 1.4),
+    ],
+)
 def test_kanaya_okayama_textbook_values(element, E0, expected):
     assert mixmap.kanaya_okayama_range(element, E0) == pytest.approx(expected, rel=0.035)
 
 
 def test_kanaya_okayama_formula_and_scaling():
     A, Z, rho = 63.546, 29, 8.96
-    assert mixmap.kanaya_okayama_range("Cu", 20) == pytest.approx(
-        0.0276 * A * 20**1.67 / (Z**0.889 * rho), rel=1e-9)
+    assert mixmap.kanaya_okayama_range("Cu", 20) == pytest.approx(0.0276 * A * 20**1.67 / (Z**0.889 * rho), rel=1e-9)
     r = mixmap.kanaya_okayama_range("Cu", [10, 20, 30])
     assert isinstance(r, np.ndarray) and r.shape == (3,)
     np.testing.assert_allclose(r[1] / r[0], 2**1.67)
     # density given explicitly scales as 1/rho
     assert mixmap.kanaya_okayama_range("Cu", 20, density=4.48) == pytest.approx(
-        2 * mixmap.kanaya_okayama_range("Cu", 20))
+        2 * mixmap.kanaya_okayama_range("Cu", 20)
+    )
 
 
 def test_compound_uses_mass_fraction_weighted_A_and_Z():
@@ -39,13 +42,15 @@ def test_compound_uses_mass_fraction_weighted_A_and_Z():
     assert A == pytest.approx(w_al * 26.9815384 + (1 - w_al) * 15.999, rel=1e-6)
     assert Z == pytest.approx(w_al * 13 + (1 - w_al) * 8, rel=1e-6)
     assert mixmap.kanaya_okayama_range("Al2O3", 15, density=3.99) == pytest.approx(
-        0.0276 * A * 15**1.67 / (Z**0.889 * 3.99))
+        0.0276 * A * 15**1.67 / (Z**0.889 * 3.99)
+    )
     with pytest.raises(InputError, match="pass density="):
         mixmap.kanaya_okayama_range("Al2O3", 15)
     with pytest.raises(InputError, match="gas"):
         mixmap.kanaya_okayama_range("O", 15)
-    assert generation_size_um(["Al2O3", "MgO"], 15, (3.99, 3.58)) == pytest.approx(max(
-        mixmap.kanaya_okayama_range("Al2O3", 15, 3.99), mixmap.kanaya_okayama_range("MgO", 15, 3.58)))
+    assert generation_size_um(["Al2O3", "MgO"], 15, (3.99, 3.58)) == pytest.approx(
+        max(mixmap.kanaya_okayama_range("Al2O3", 15, 3.99), mixmap.kanaya_okayama_range("MgO", 15, 3.58))
+    )
 
 
 def test_anderson_hasler_depth():
@@ -61,22 +66,26 @@ def test_anderson_hasler_depth():
     au_l = mixmap.xray_generation_depth("Au", "La", 25)
     au_m = mixmap.xray_generation_depth("Au", "Au Ma", 25)
     assert au_m > au_l
-    assert mixmap.xray_generation_depth("Al2O3", "O Ka", 15, density=3.99) > \
-        mixmap.xray_generation_depth("Al2O3", "Al Ka", 15, density=3.99)
+    assert mixmap.xray_generation_depth("Al2O3", "O Ka", 15, density=3.99) > mixmap.xray_generation_depth(
+        "Al2O3", "Al Ka", 15, density=3.99
+    )
 
 
-@pytest.mark.parametrize("args, kwargs, match", [
-    (("Cu", "Ka", 8), {}, "cannot excite"),
-    (("Al2O3", "Ka", 15), {"density": 3.99}, "does not name its element"),
-    (("Al2O3", "Mg Ka", 15), {"density": 3.99}, "not in the material"),
-    (("Cu", "Xa", 20), {}, "cannot read X-ray line"),
-    (("Cu", "Ka", -5), {}, "positive"),
-    (("Cu", "Ka", 20000), {}, "not in eV|not eV"),
-    (("Cu", "Ka", 20), {"density": 0}, "positive"),
-    (("Be", "La", 20), {}, "no L3 shell"),
-    (("Qq", "Ka", 20), {}, "unknown element"),
-    (("Cu", None, 20), {}, "line must be"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        (("Cu", "Ka", 8), {}, "cannot excite"),
+        (("Al2O3", "Ka", 15), {"density": 3.99}, "does not name its element"),
+        (("Al2O3", "Mg Ka", 15), {"density": 3.99}, "not in the material"),
+        (("Cu", "Xa", 20), {}, "cannot read X-ray line"),
+        (("Cu", "Ka", -5), {}, "positive"),
+        (("Cu", "Ka", 20000), {}, "not in eV|not eV"),
+        (("Cu", "Ka", 20), {"density": 0}, "positive"),
+        (("Be", "La", 20), {}, "no L3 shell"),
+        (("Qq", "Ka", 20), {}, "unknown element"),
+        (("Cu", None, 20), {}, "line must be"),
+    ],
+)
 def test_generation_depth_errors(args, kwargs, match):
     with pytest.raises(InputError, match=match):
         mixmap.xray_generation_depth(*args, **kwargs)

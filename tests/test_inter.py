@@ -21,20 +21,20 @@ def test_paper_numbers_section_3_3():
 
 
 def test_hand_computed_table():
-    t = pd.DataFrame({"group": ["a", "a", "a", "b", "b"],
-                      "P": [0.2, 0.4, 0.6, 0.5, 0.9],
-                      "schmahl": [0.3, 0.5, 0.7, 0.2, 0.6]})
+    t = pd.DataFrame(
+        {"group": ["a", "a", "a", "b", "b"], "P": [0.2, 0.4, 0.6, 0.5, 0.9], "schmahl": [0.3, 0.5, 0.7, 0.2, 0.6]}
+    )
     s = mixmap.inter_mixing(t, alpha=1, beta=0.5, gamma=0.25, n_boot=200)
     # group a: P̄ = 0.4, s² = (0.04 + 0 + 0.04) / 2 = 0.04 (Eq. 2)
     a = s.loc["a"]
     assert a["n"] == 3 and a["n_excluded"] == 0
     assert a["P_mean"] == pytest.approx(0.4)
     assert a["s2_inter"] == pytest.approx(0.04)
-    assert a["psi_p"] == pytest.approx(1 - 0.04 / (0.4 * 0.6))                      # Eq. 10
+    assert a["psi_p"] == pytest.approx(1 - 0.04 / (0.4 * 0.6))  # Eq. 10
     assert a["schmahl_mean"] == pytest.approx(0.5)
-    assert a["s2_schmahl"] == pytest.approx(0.04)                                    # Eq. 12
-    assert a["psi_schmahl"] == pytest.approx(1 - 0.04 / 0.25)                        # Eq. 11
-    comb = (1 * 0.5 + 0.5 * (1 - 0.16) + 0.25 * (1 - 0.04 / 0.24)) / 1.75           # Eq. 13
+    assert a["s2_schmahl"] == pytest.approx(0.04)  # Eq. 12
+    assert a["psi_schmahl"] == pytest.approx(1 - 0.04 / 0.25)  # Eq. 11
+    comb = (1 * 0.5 + 0.5 * (1 - 0.16) + 0.25 * (1 - 0.04 / 0.24)) / 1.75  # Eq. 13
     assert a["psi_comb"] == pytest.approx(comb)
     # group b: P̄ = 0.7, s² = 0.08; M̄ = 0.4, s² = 0.08
     b = s.loc["b"]
@@ -60,8 +60,9 @@ def test_bernoulli_concentrations_give_psi_p_zero_limit():
 
 
 def test_max_P_filter_section_3_2():
-    t = pd.DataFrame({"group": ["kb"] * 6, "P": [0.5, 0.6, 0.7, 0.96, 0.99, 0.4],
-                      "schmahl": [0.3, 0.4, 0.35, 0.95, 0.99, 0.3]})
+    t = pd.DataFrame(
+        {"group": ["kb"] * 6, "P": [0.5, 0.6, 0.7, 0.96, 0.99, 0.4], "schmahl": [0.3, 0.4, 0.35, 0.95, 0.99, 0.3]}
+    )
     full = mixmap.inter_mixing(t)
     cut = mixmap.inter_mixing(t, max_P=0.95)
     assert cut.loc["kb", "n"] == 4 and cut.loc["kb", "n_excluded"] == 2
@@ -71,8 +72,9 @@ def test_max_P_filter_section_3_2():
 
 def test_bootstrap_seeded_and_covering():
     rng = np.random.default_rng(3)
-    t = pd.DataFrame({"group": np.repeat(["x", "y"], 40), "P": rng.uniform(0.5, 0.9, 80),
-                      "schmahl": rng.uniform(0.3, 0.7, 80)})
+    t = pd.DataFrame(
+        {"group": np.repeat(["x", "y"], 40), "P": rng.uniform(0.5, 0.9, 80), "schmahl": rng.uniform(0.3, 0.7, 80)}
+    )
     s1 = mixmap.inter_mixing(t, seed=7)
     s2 = mixmap.inter_mixing(t, seed=7)
     s3 = mixmap.inter_mixing(t, seed=8)
@@ -83,8 +85,14 @@ def test_bootstrap_seeded_and_covering():
 
 
 def test_status_rows_ignored_and_by_none():
-    t = pd.DataFrame({"group": ["a", "a", "a"], "P": [0.5, 0.6, np.nan],
-                      "schmahl": [0.5, 0.4, np.nan], "status": ["ok", "ok", "invalid"]})
+    t = pd.DataFrame(
+        {
+            "group": ["a", "a", "a"],
+            "P": [0.5, 0.6, np.nan],
+            "schmahl": [0.5, 0.4, np.nan],
+            "status": ["ok", "ok", "invalid"],
+        }
+    )
     s = mixmap.inter_mixing(t, by=None)
     assert list(s.index) == ["all"] and s.loc["all", "n"] == 2
 
@@ -102,11 +110,18 @@ def test_single_aggregate_group_is_nan():
     assert s.loc["b", "n"] == 1 and np.isnan(s.loc["b", "psi_p"]) and np.isnan(s.loc["b", "psi_p_low"])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"alpha": 0}, "alpha"), ({"gamma": 1.5}, "gamma"), ({"beta": "x"}, "beta"),
-    ({"max_P": 2}, "max_P"), ({"confidence": 1.0}, "confidence"), ({"n_boot": 3}, "n_boot"),
-    ({"by": "condition"}, "condition"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"alpha": 0}, "alpha"),
+        ({"gamma": 1.5}, "gamma"),
+        ({"beta": "x"}, "beta"),
+        ({"max_P": 2}, "max_P"),
+        ({"confidence": 1.0}, "confidence"),
+        ({"n_boot": 3}, "n_boot"),
+        ({"by": "condition"}, "condition"),
+    ],
+)
 def test_bad_options(kwargs, match):
     t = pd.DataFrame({"group": ["a", "a"], "P": [0.5, 0.6], "schmahl": [0.5, 0.4]})
     with pytest.raises(mixmap.InputError, match=match):

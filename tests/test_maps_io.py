@@ -225,8 +225,14 @@ def test_parse_colour_forms_agree():
 
 @pytest.mark.parametrize(
     "spec, match",
-    [("pink", "unknown colour"), ("#12345", "unknown colour"), ((1, 2), "3 finite"),
-     ((0, 0, 0), "black"), ((-1, 0, 1), "non-negative"), (object(), "colour must be")],
+    [
+        ("pink", "unknown colour"),
+        ("#12345", "unknown colour"),
+        ((1, 2), "3 finite"),
+        ((0, 0, 0), "black"),
+        ((-1, 0, 1), "non-negative"),
+        (object(), "colour must be"),
+    ],
 )
 def test_parse_colour_bad(spec, match):
     with pytest.raises(InputError, match=match):
@@ -365,7 +371,7 @@ def test_composite_grey_representable_keeps_isolated_grey_data(rng):
 
 def test_composite_rgba_and_16bit(tmp_path, rng):
     ti, w = _truth_maps(rng, (30, 30))
-    rgb16 = (_composite(ti, w).astype(np.uint16) * 257)
+    rgb16 = _composite(ti, w).astype(np.uint16) * 257
     rgba = np.concatenate([rgb16, np.full((30, 30, 1), 65535, np.uint16)], axis=-1)
     tifffile.imwrite(tmp_path / "c.tif", rgba)
     maps = mixmap.read_composite(tmp_path / "c.tif", exclude=None)
@@ -375,11 +381,15 @@ def test_composite_rgba_and_16bit(tmp_path, rng):
 
 @pytest.mark.parametrize(
     "channels, match",
-    [({}, "non-empty dict"), ([("Ti", "red")], "non-empty dict"),
-     ({"A": "red", "B": "green", "C": "blue", "D": "cyan"}, "at most 3"),
-     ({"Ti": "purple"}, r"channels\['Ti'\].*unknown colour"),
-     ({"A": "red", "B": "green", "C": "yellow"}, "linearly dependent"),
-     ({"A": "red", "B": (255, 0, 0)}, "linearly dependent"), ({1: "red"}, "element names")],
+    [
+        ({}, "non-empty dict"),
+        ([("Ti", "red")], "non-empty dict"),
+        ({"A": "red", "B": "green", "C": "blue", "D": "cyan"}, "at most 3"),
+        ({"Ti": "purple"}, r"channels\['Ti'\].*unknown colour"),
+        ({"A": "red", "B": "green", "C": "yellow"}, "linearly dependent"),
+        ({"A": "red", "B": (255, 0, 0)}, "linearly dependent"),
+        ({1: "red"}, "element names"),
+    ],
 )
 def test_composite_bad_channels(channels, match):
     with pytest.raises(InputError, match=match):
@@ -388,10 +398,17 @@ def test_composite_bad_channels(channels, match):
 
 @pytest.mark.parametrize(
     "exclude, match",
-    [("everything", "got the string"), ([(0, 0, 10, 10)], "not a box inside"),
-     ([(5, 5, 2, 8)], "not a box inside"), ([(0, 0, 3)], "4 integers"), ([(0, 0.5, 3, 3)], "4 integers"),
-     ((0, 0, 3, 3), "wrap a single box"), (np.zeros((4, 4), bool), "shape"),
-     (np.zeros((5, 5), np.uint8), "bool array"), (3.5, "got float")],
+    [
+        ("everything", "got the string"),
+        ([(0, 0, 10, 10)], "not a box inside"),
+        ([(5, 5, 2, 8)], "not a box inside"),
+        ([(0, 0, 3)], "4 integers"),
+        ([(0, 0.5, 3, 3)], "4 integers"),
+        ((0, 0, 3, 3), "wrap a single box"),
+        (np.zeros((4, 4), bool), "shape"),
+        (np.zeros((5, 5), np.uint8), "bool array"),
+        (3.5, "got float"),
+    ],
 )
 def test_composite_bad_exclude(exclude, match):
     with pytest.raises(InputError, match=match):

@@ -8,7 +8,7 @@ import pytest
 
 import mixmap
 from mixmap import DataError, FormatError, InputError
-from mixmap.generation import GenerationVolumeWarning
+from mixmap import GenerationVolumeWarning
 from mixmap.precursors import (
     PrecursorSamples,
     _project,
@@ -67,9 +67,15 @@ def write_autoemx_csv(path, rng, n=60, x_mean=0.5, x_sd=0.08):
         bad = i in failed
         spec = "[" + ", ".join(str(v) for v in rng.poisson(40, 8)) + ", ...]"
         row = {
-            "Spectrum #": i, "Particle #": i // 3, "Frame ID": i // 20,
-            "x": round(float(rng.uniform(-0.5, 0.5)), 4), "y": round(float(rng.uniform(-0.4, 0.4)), 4),
-            "Spectrum": spec, "Background": spec, "Real_time": 11.8, "Live_time": 10.0,
+            "Spectrum #": i,
+            "Particle #": i // 3,
+            "Frame ID": i // 20,
+            "x": round(float(rng.uniform(-0.5, 0.5)), 4),
+            "y": round(float(rng.uniform(-0.4, 0.4)), 4),
+            "Spectrum": spec,
+            "Background": spec,
+            "Real_time": 11.8,
+            "Live_time": 10.0,
         }
         for j, el in enumerate(("Al", "Mg", "O")):
             row[f"{el}_at%"] = "" if bad else round(float(at[i, j]), 3)
@@ -86,32 +92,53 @@ def write_autoemx_csv(path, rng, n=60, x_mean=0.5, x_sd=0.08):
 
 
 # --- formula parser ----------------------------------------------------------------------------
-@pytest.mark.parametrize("formula, expected", [
-    ("Al2O3", {"Al": 2, "O": 3}),
-    ("Ca(OH)2", {"Ca": 1, "O": 2, "H": 2}),
-    ("K4[Fe(CN)6]", {"K": 4, "Fe": 1, "C": 6, "N": 6}),
-    ("Ca10(PO4)6(OH)2", {"Ca": 10, "P": 6, "O": 26, "H": 2}),
-    ("Fe((CO)2)3", {"Fe": 1, "C": 6, "O": 6}),
-    ("CuSO4·5H2O", {"Cu": 1, "S": 1, "O": 9, "H": 10}),
-    ("MgSO4*7H2O", {"Mg": 1, "S": 1, "O": 11, "H": 14}),
-    ("CaSO4•0.5H2O", {"Ca": 1, "S": 1, "O": 4.5, "H": 1}),
-    ("Li0.5Mn2O4", {"Li": 0.5, "Mn": 2, "O": 4}),
-    ("La.7Sr.3MnO3", {"La": 0.7, "Sr": 0.3, "Mn": 1, "O": 3}),
-    (" Al2 O3 ", {"Al": 2, "O": 3}),
-    ("CO", {"C": 1, "O": 1}),
-    ("Co", {"Co": 1}),
-    ({"Mg": 1, "O": 1}, {"Mg": 1, "O": 1}),
-])
+@pytest.mark.parametrize(
+    "formula, expected",
+    [
+        ("Al2O3", {"Al": 2, "O": 3}),
+        ("Ca(OH)2", {"Ca": 1, "O": 2, "H": 2}),
+        ("K4[Fe(CN)6]", {"K": 4, "Fe": 1, "C": 6, "N": 6}),
+        ("Ca10(PO4)6(OH)2", {"Ca": 10, "P": 6, "O": 26, "H": 2}),
+        ("Fe((CO)2)3", {"Fe": 1, "C": 6, "O": 6}),
+        ("CuSO4·5H2O", {"Cu": 1, "S": 1, "O": 9, "H": 10}),
+        ("MgSO4*7H2O", {"Mg": 1, "S": 1, "O": 11, "H": 14}),
+        ("CaSO4•0.5H2O", {"Ca": 1, "S": 1, "O": 4.5, "H": 1}),
+        ("Li0.5Mn2O4", {"Li": 0.5, "Mn": 2, "O": 4}),
+        ("La.7Sr.3MnO3", {"La": 0.7, "Sr": 0.3, "Mn": 1, "O": 3}),
+        (" Al2 O3 ", {"Al": 2, "O": 3}),
+        ("CO", {"C": 1, "O": 1}),
+        ("Co", {"Co": 1}),
+        ({"Mg": 1, "O": 1}, {"Mg": 1, "O": 1}),
+    ],
+)
 def test_parse_formula(formula, expected):
     got = parse_formula(formula)
     assert got == pytest.approx({k: float(v) for k, v in expected.items()})
     assert list(got) == list(expected)  # order of first appearance
 
 
-@pytest.mark.parametrize("bad", [
-    "", "   ", "Xx2", "Ca(OH", "CaOH)2", "()", "Fe3+", "co", "O0", "Al2O3·", "H2O·xH2O",
-    "CuSO4.5H2O", "Al-2O3", 42, {"Qq": 1}, {"Mg": 0}, {},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "Xx2",
+        "Ca(OH",
+        "CaOH)2",
+        "()",
+        "Fe3+",
+        "co",
+        "O0",
+        "Al2O3·",
+        "H2O·xH2O",
+        "CuSO4.5H2O",
+        "Al-2O3",
+        42,
+        {"Qq": 1},
+        {"Mg": 0},
+        {},
+    ],
+)
 def test_parse_formula_rejects(bad):
     with pytest.raises(InputError):
         parse_formula(bad)
@@ -128,10 +155,24 @@ def test_read_autoemx_table(tmp_path, rng):
     p.parent.mkdir()
     write_autoemx_csv(p, rng)
     t = mixmap.read_spot_table(p)
-    assert list(t.columns[:8]) == ["spot", "particle", "frame", "spot_x", "spot_y", "quant_flag",
-                                   "analytical_error", "O_at%"]
-    assert [c for c in t.columns if c.endswith("%")] == ["O_at%", "Mg_at%", "Al_at%", "O_w%",
-                                                          "Mg_w%", "Al_w%"]  # ordered by Z
+    assert list(t.columns[:8]) == [
+        "spot",
+        "particle",
+        "frame",
+        "spot_x",
+        "spot_y",
+        "quant_flag",
+        "analytical_error",
+        "O_at%",
+    ]
+    assert [c for c in t.columns if c.endswith("%")] == [
+        "O_at%",
+        "Mg_at%",
+        "Al_at%",
+        "O_w%",
+        "Mg_w%",
+        "Al_w%",
+    ]  # ordered by Z
     assert len(t) == 60
     assert t.loc[[20, 41], "Al_at%"].isna().all()
     assert t["quant_flag"].iloc[20] == 3
@@ -142,14 +183,17 @@ def test_read_autoemx_table(tmp_path, rng):
     np.testing.assert_allclose(r1.x, r2.x)
 
 
-@pytest.mark.parametrize("names, basis", [
-    (("Al", "Mg", "O"), "atomic"),
-    (("Al (at%)", "Mg (at%)", "O (at%)"), "atomic"),
-    (("Al at.%", "Mg at.%", "O at.%"), "atomic"),
-    (("Al_wt%", "Mg_wt%", "O_wt%"), "mass"),
-    (("Al (wt.%)", "Mg (wt.%)", "O (wt.%)"), "mass"),
-    (("Al_mass%", "Mg_mass%", "O_mass%"), "mass"),
-])
+@pytest.mark.parametrize(
+    "names, basis",
+    [
+        (("Al", "Mg", "O"), "atomic"),
+        (("Al (at%)", "Mg (at%)", "O (at%)"), "atomic"),
+        (("Al at.%", "Mg at.%", "O at.%"), "atomic"),
+        (("Al_wt%", "Mg_wt%", "O_wt%"), "mass"),
+        (("Al (wt.%)", "Mg (wt.%)", "O (wt.%)"), "mass"),
+        (("Al_mass%", "Mg_mass%", "O_mass%"), "mass"),
+    ],
+)
 def test_generic_columns_and_bases(tmp_path, names, basis):
     x = np.array([0.2, 0.5, 0.8])
     at = mixture_atomic(x)
@@ -275,8 +319,7 @@ def test_filters_on_autoemx_fixture(tmp_path, rng):
     p = tmp_path / "Data.csv"
     write_autoemx_csv(p, rng)
     t = mixmap.read_spot_table(p)
-    r = mixmap.precursor_fractions(t, "Al2O3", "MgO", accepted_flags=[0, -1],
-                                   max_analytical_error=5, n_boot=0)
+    r = mixmap.precursor_fractions(t, "Al2O3", "MgO", accepted_flags=[0, -1], max_analytical_error=5, n_boot=0)
     reasons = dict(zip(r.rejected["spot"], r.rejected["reason"]))
     assert reasons[20] == reasons[41] == "missing composition"
     assert reasons[11] == reasons[12] == "quant_flag not in [-1, 0]"
@@ -300,17 +343,20 @@ def test_all_spots_rejected_is_a_clear_error(tmp_path, rng):
         mixmap.precursor_fractions(t, "Al2O3", "MgO", accepted_flags=[7])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(basis="volume"), "basis"),
-    (dict(confidence=1.5), "confidence"),
-    (dict(n_boot=-1), "n_boot"),
-    (dict(max_analytical_error=-1), "max_analytical_error"),
-    (dict(by="batch"), "by='batch'"),
-    (dict(exclude_elements=["Zz"]), "exclude_elements"),
-    (dict(densities=(3.99, 3.58)), "beam_energy_keV"),
-    (dict(beam_energy_keV=15), "density"),
-    (dict(generation_size_um=-1), "generation_size_um"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(basis="volume"), "basis"),
+        (dict(confidence=1.5), "confidence"),
+        (dict(n_boot=-1), "n_boot"),
+        (dict(max_analytical_error=-1), "max_analytical_error"),
+        (dict(by="batch"), "by='batch'"),
+        (dict(exclude_elements=["Zz"]), "exclude_elements"),
+        (dict(densities=(3.99, 3.58)), "beam_energy_keV"),
+        (dict(beam_energy_keV=15), "density"),
+        (dict(generation_size_um=-1), "generation_size_um"),
+    ],
+)
 def test_bad_arguments(kwargs, match):
     t = spots_frame(np.array([0.3, 0.6]))
     with pytest.raises(InputError, match=match):
@@ -322,10 +368,13 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_by_sample_one_row_per_sample(rng):
-    t = pd.concat([
-        spots_frame(np.clip(rng.normal(0.5, 0.04, 300), 0, 1), sample="milled"),
-        spots_frame(np.clip(rng.normal(0.5, 0.20, 300), 0, 1), sample="shaken"),
-    ], ignore_index=True)
+    t = pd.concat(
+        [
+            spots_frame(np.clip(rng.normal(0.5, 0.04, 300), 0, 1), sample="milled"),
+            spots_frame(np.clip(rng.normal(0.5, 0.20, 300), 0, 1), sample="shaken"),
+        ],
+        ignore_index=True,
+    )
     res = mixmap.precursor_fractions(t, "Al2O3", "MgO", by="sample", n_boot=100, seed=5)
     assert isinstance(res, PrecursorSamples) and len(res) == 2
     df = res.to_frame()
@@ -361,14 +410,15 @@ def test_bootstrap_normal_limit_matches_exact_bootstrap(rng):
 def test_generation_volume_warning():
     t = spots_frame(np.array([0.3, 0.6]))
     with pytest.warns(GenerationVolumeWarning, match="spot spacing"):
-        r = mixmap.precursor_fractions(t, "Al2O3", "MgO", beam_energy_keV=15, densities=(3.99, 3.58),
-                                       spot_spacing_um=0.5, n_boot=0)
+        r = mixmap.precursor_fractions(
+            t, "Al2O3", "MgO", beam_energy_keV=15, densities=(3.99, 3.58), spot_spacing_um=0.5, n_boot=0
+        )
     assert r.generation_size_um == pytest.approx(
-        max(mixmap.kanaya_okayama_range("Al2O3", 15, 3.99), mixmap.kanaya_okayama_range("MgO", 15, 3.58)))
+        max(mixmap.kanaya_okayama_range("Al2O3", 15, 3.99), mixmap.kanaya_okayama_range("MgO", 15, 3.58))
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        mixmap.precursor_fractions(t, "Al2O3", "MgO", generation_size_um=1.0, spot_spacing_um=5,
-                                   n_boot=0)
+        mixmap.precursor_fractions(t, "Al2O3", "MgO", generation_size_um=1.0, spot_spacing_um=5, n_boot=0)
 
 
 # --- map mode ----------------------------------------------------------------------------------
@@ -383,8 +433,9 @@ def block_maps(rng, n=48, block=6):
 
 def test_precursor_map_pixels_and_cutouts(rng):
     maps, blk = block_maps(rng)
-    r = mixmap.precursor_map(maps, "Al2O3", "MgO", cutout_area_nm2=[4.0, 144.0, 900.0], pixel_size=2.0,
-                      n_samples=200, seed=1)
+    r = mixmap.precursor_map(
+        maps, "Al2O3", "MgO", cutout_area_nm2=[4.0, 144.0, 900.0], pixel_size=2.0, n_samples=200, seed=1
+    )
     fg = r.foreground
     assert not fg[:2].any() and fg[2:].all()
     np.testing.assert_allclose(r.x[fg], np.where(blk, 1.0, 0.0)[fg], atol=1e-12)
@@ -413,8 +464,17 @@ def test_precursor_map_cutout_equals_direct_sum(rng):
 def test_precursor_map_warning_and_errors(rng):
     maps, _ = block_maps(rng, n=24, block=3)
     with pytest.warns(GenerationVolumeWarning, match="cutout"):
-        precursor_map(maps, "Al2O3", "MgO", cutout_area_nm2=100.0, pixel_size=2.0, n_samples=5,
-                      beam_energy_keV=20, densities=(3.99, 3.58), seed=0)
+        precursor_map(
+            maps,
+            "Al2O3",
+            "MgO",
+            cutout_area_nm2=100.0,
+            pixel_size=2.0,
+            n_samples=5,
+            beam_energy_keV=20,
+            densities=(3.99, 3.58),
+            seed=0,
+        )
     with pytest.raises(InputError, match="pixel_size"):
         precursor_map(maps, "Al2O3", "MgO", cutout_area_nm2=100.0)
     with pytest.raises(InputError, match="not both"):
@@ -436,8 +496,10 @@ def test_precursor_map_warning_and_errors(rng):
 
 # --- plot and CLI ------------------------------------------------------------------------------
 def test_violin_plot(tmp_path, rng):
-    t = pd.concat([spots_frame(np.clip(rng.normal(0.5, s, 80), 0, 1), sample=name)
-                   for name, s in (("a", 0.05), ("b", 0.2))], ignore_index=True)
+    t = pd.concat(
+        [spots_frame(np.clip(rng.normal(0.5, s, 80), 0, 1), sample=name) for name, s in (("a", 0.05), ("b", 0.2))],
+        ignore_index=True,
+    )
     res = mixmap.precursor_fractions(t, "Al2O3", "MgO", by="sample", n_boot=50, seed=0)
     fig = mixmap.plot.violin(res, path=tmp_path / "v.png", max_points=50)
     assert (tmp_path / "v.png").stat().st_size > 10_000
@@ -462,10 +524,35 @@ def test_cli(tmp_path, rng, capsys):
         d.mkdir()
         write_autoemx_csv(d / "Data.csv", rng, x_sd=0.03 if name == "milled" else 0.2)
     out, fig = tmp_path / "x.csv", tmp_path / "violin.png"
-    rc = main(["precursors", str(tmp_path / "milled" / "Data.csv"), str(tmp_path / "shaken" / "Data.csv"),
-               "--a", "Al2O3", "--b", "MgO", "--flags", "0,-1", "--max-error", "5",
-               "--figure", str(fig), "--out", str(out), "--beam-energy", "15", "--density-a", "3.99",
-               "--density-b", "3.58", "--spot-spacing", "1", "--boot", "50"])
+    rc = main(
+        [
+            "precursors",
+            str(tmp_path / "milled" / "Data.csv"),
+            str(tmp_path / "shaken" / "Data.csv"),
+            "--a",
+            "Al2O3",
+            "--b",
+            "MgO",
+            "--flags",
+            "0,-1",
+            "--max-error",
+            "5",
+            "--figure",
+            str(fig),
+            "--out",
+            str(out),
+            "--beam-energy",
+            "15",
+            "--density-a",
+            "3.99",
+            "--density-b",
+            "3.58",
+            "--spot-spacing",
+            "1",
+            "--boot",
+            "50",
+        ]
+    )
     captured = capsys.readouterr()
     assert rc == 0
     assert "[milled] n = 54 spots (6 rejected)" in captured.out
@@ -474,8 +561,9 @@ def test_cli(tmp_path, rng, capsys):
     assert fig.exists() and set(pd.read_csv(out)["sample"]) == {"milled", "shaken"}
     rc = main(["precursors", str(tmp_path / "milled" / "Data.csv"), "--a", "Al2O3", "--b", "MgOx"])
     assert rc == 2 and "unknown element" in capsys.readouterr().err
-    rc = main(["precursors", str(tmp_path / "milled" / "Data.csv"), "--a", "Al2O3", "--b", "MgO",
-               "--json", "--boot", "0"])
+    rc = main(
+        ["precursors", str(tmp_path / "milled" / "Data.csv"), "--a", "Al2O3", "--b", "MgO", "--json", "--boot", "0"]
+    )
     assert rc == 0 and '"n_spots": 58' in capsys.readouterr().out
 
 
@@ -518,8 +606,9 @@ def test_same_elements_different_ratio_and_missing_labels():
 
 def test_semicolon_decimal_comma_table(tmp_path):
     p = tmp_path / "eu.csv"
-    p.write_text("Spectrum #;Al_at%;Mg_at%;O_at%;Quant_flag\n0;30,5;10,2;59,3;0\n1;20,0;25,0;55,0;0\n",
-                 encoding="utf-8")
+    p.write_text(
+        "Spectrum #;Al_at%;Mg_at%;O_at%;Quant_flag\n0;30,5;10,2;59,3;0\n1;20,0;25,0;55,0;0\n", encoding="utf-8"
+    )
     t = mixmap.read_spot_table(p)
     assert t["Al_at%"].tolist() == [30.5, 20.0]
     p.write_text("Al_at%;O_at%\n1,0;abc\n", encoding="utf-8")
@@ -533,12 +622,15 @@ def test_spot_spacing_needs_a_generation_size():
         mixmap.precursor_fractions(t, "Al2O3", "MgO", spot_spacing_um=0.5, n_boot=0)
 
 
-@pytest.mark.parametrize("extra, match", [
-    (["--spot-spacing", "1"], "--spot-spacing needs --beam-energy"),
-    (["--density-a", "3.99", "--density-b", "3.58"], "--density-a/--density-b need --beam-energy"),
-    (["--beam-energy", "15", "--density-a", "3.99"], "pass --density-b G/CM3"),
-    (["--beam-energy", "-3"], "--beam-energy must be a positive number"),
-])
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--spot-spacing", "1"], "--spot-spacing needs --beam-energy"),
+        (["--density-a", "3.99", "--density-b", "3.58"], "--density-a/--density-b need --beam-energy"),
+        (["--beam-energy", "15", "--density-a", "3.99"], "pass --density-b G/CM3"),
+        (["--beam-energy", "-3"], "--beam-energy must be a positive number"),
+    ],
+)
 def test_cli_generation_flags_named(tmp_path, rng, capsys, extra, match):
     from mixmap.cli import main
 
@@ -552,8 +644,22 @@ def test_cli_given_generation_size_is_labelled(tmp_path, rng, capsys):
     from mixmap.cli import main
 
     write_autoemx_csv(tmp_path / "Data.csv", rng, x_sd=0.05)
-    rc = main(["precursors", str(tmp_path / "Data.csv"), "--a", "Al2O3", "--b", "MgO", "--boot", "0",
-               "--generation-size", "2", "--spot-spacing", "1"])
+    rc = main(
+        [
+            "precursors",
+            str(tmp_path / "Data.csv"),
+            "--a",
+            "Al2O3",
+            "--b",
+            "MgO",
+            "--boot",
+            "0",
+            "--generation-size",
+            "2",
+            "--spot-spacing",
+            "1",
+        ]
+    )
     cap = capsys.readouterr()
     assert rc == 0 and "X-ray generation size (given): 2 um" in cap.out and "Kanaya" not in cap.out
     assert "warning: the spot spacing (1 µm)" in cap.err

@@ -12,7 +12,7 @@ def _blobs(shape=(96, 96)):
     """Bool truth: three discs of different size."""
     yy, xx = np.mgrid[: shape[0], : shape[1]]
     truth = np.zeros(shape, bool)
-    for (r, c, rad) in [(25, 25, 14), (65, 30, 9), (50, 72, 17)]:
+    for r, c, rad in [(25, 25, 14), (65, 30, 9), (50, 72, 17)]:
         truth |= (yy - r) ** 2 + (xx - c) ** 2 <= rad**2
     return truth
 
@@ -187,8 +187,13 @@ def test_min_area_drops_debris_and_ties_are_ordered_by_position():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"min_area": -1}, "min_area"), ({"min_area": 1.5}, "min_area"), ({"closing_radius": True}, "closing_radius"),
-     ({"closing_radius": -2}, "closing_radius"), ({"return_boxes": "yes"}, "return_boxes")],
+    [
+        ({"min_area": -1}, "min_area"),
+        ({"min_area": 1.5}, "min_area"),
+        ({"closing_radius": True}, "closing_radius"),
+        ({"closing_radius": -2}, "closing_radius"),
+        ({"return_boxes": "yes"}, "return_boxes"),
+    ],
 )
 def test_label_aggregates_bad_parameters(kwargs, match):
     a, b = _three_aggregates()

@@ -27,8 +27,9 @@ def _cube(rng, shape=(24, 20), ne=NE):
         s = fwhm_ev / 1000 / 2.3548
         return np.exp(-0.5 * ((E - e0) / s) ** 2)
 
-    lam = (0.5 + 15 * cu[..., None] * (peak(8.0478, 149) + 0.5 * peak(0.9295, 67))
-           + 15 * zn[..., None] * peak(8.6389, 154))
+    lam = (
+        0.5 + 15 * cu[..., None] * (peak(8.0478, 149) + 0.5 * peak(0.9295, 67)) + 15 * zn[..., None] * peak(8.6389, 154)
+    )
     return rng.poisson(lam).astype(np.uint16)
 
 
@@ -39,9 +40,16 @@ def cube(rng):
 
 @pytest.fixture
 def store(tmp_path, cube):
-    return mixmap.write_spectrum_image(tmp_path / "cube.zarr", cube, energy_offset=OFFSET,
-                                       energy_scale=SCALE, beam_energy=200, pixel_size=2.0,
-                                       elements=["Cu", "Zn"], chunks=(8, 8))
+    return mixmap.write_spectrum_image(
+        tmp_path / "cube.zarr",
+        cube,
+        energy_offset=OFFSET,
+        energy_scale=SCALE,
+        beam_energy=200,
+        pixel_size=2.0,
+        elements=["Cu", "Zn"],
+        chunks=(8, 8),
+    )
 
 
 # ------------------------------------------------------------------------------------ x-ray lines
@@ -53,7 +61,7 @@ def test_xray_line_values_and_table():
     assert mixmap.xray_line("U_La") == pytest.approx(13.618)
     rec = mixmap.xray_line("Fe_Kb", info=True)
     assert rec.Z == 26 and rec.family == "K" and 0 < rec.weight < 1
-    from mixmap.xray import line_table
+    from mixmap.chemistry.xray import line_table
 
     t = line_table()
     assert sorted(t["Z"].unique()) == list(range(3, 93))
@@ -113,11 +121,9 @@ def test_write_open_roundtrip(store, cube):
 def test_write_from_dask_equals_numpy(tmp_path, cube):
     import dask.array as da
 
-    a = mixmap.write_spectrum_image(tmp_path / "np.zarr", cube, energy_offset=OFFSET,
-                                    energy_scale=SCALE, chunks=(8, 8))
+    a = mixmap.write_spectrum_image(tmp_path / "np.zarr", cube, energy_offset=OFFSET, energy_scale=SCALE, chunks=(8, 8))
     lazy = da.from_array(cube, chunks=(5, 7, 300))
-    b = mixmap.write_spectrum_image(tmp_path / "da.zarr", lazy, energy_offset=OFFSET,
-                                    energy_scale=SCALE, chunks=(8, 8))
+    b = mixmap.write_spectrum_image(tmp_path / "da.zarr", lazy, energy_offset=OFFSET, energy_scale=SCALE, chunks=(8, 8))
     np.testing.assert_array_equal(a.data.compute(), b.data.compute())
     assert a.data.chunks == b.data.chunks
     assert a.to_dict() | {"path": None} == b.to_dict() | {"path": None}
@@ -199,25 +205,25 @@ def test_window_sums_kernel_matches_naive(rng):
     block = rng.integers(0, 50, size=(5, 6, 40)).astype(np.uint16)
     starts = np.array([0, 3, 10, 35, -5, 20, 38], np.int64)
     stops = np.array([1, 9, 10, 45, 2, 19, 40], np.int64)
-    np.testing.assert_array_equal(window_sums(block, starts, stops),
-                                  naive_window_sums(block, starts, stops))
+    np.testing.assert_array_equal(window_sums(block, starts, stops), naive_window_sums(block, starts, stops))
     f = rng.random((3, 4, 20))
-    np.testing.assert_allclose(window_sums(f, starts[:3], stops[:3]),
-                               naive_window_sums(f, starts[:3], stops[:3]))
+    np.testing.assert_allclose(window_sums(f, starts[:3], stops[:3]), naive_window_sums(f, starts[:3], stops[:3]))
 
 
 # ------------------------------------------------------------------------------------ maps
 @pytest.mark.parametrize("background", [None, "windows"])
 @pytest.mark.parametrize("chunks", [(8, 8), (7, 20, 300)])
 def test_element_maps_match_naive(tmp_path, cube, background, chunks):
-    si = mixmap.write_spectrum_image(tmp_path / "c.zarr", cube, energy_offset=OFFSET,
-                                     energy_scale=SCALE, fwhm_mnka=128.0, chunks=chunks)
+    si = mixmap.write_spectrum_image(
+        tmp_path / "c.zarr", cube, energy_offset=OFFSET, energy_scale=SCALE, fwhm_mnka=128.0, chunks=chunks
+    )
     lines = ["Cu_Ka", "Cu_La", "Fe_Ka"]  # lines far apart: no window merging
     maps = mixmap.element_maps(si, lines, width=1.7, background=background)
     for line in lines:
         e = mixmap.xray_line(line)
-        ref = naive_element_map(cube, si.energy, e, mixmap.detector_fwhm(e, 128.0) / 1000,
-                                width=1.7, background=background)
+        ref = naive_element_map(
+            cube, si.energy, e, mixmap.detector_fwhm(e, 128.0) / 1000, width=1.7, background=background
+        )
         np.testing.assert_allclose(maps[line], ref, rtol=1e-12, atol=1e-9)
     # physics sanity: Cu only on the left half
     cu = maps["Cu_Ka"]
@@ -238,8 +244,7 @@ def test_element_maps_background_merges_close_lines(store):
 
 def test_element_maps_to_zarr_equals_memory(tmp_path, store):
     mem = mixmap.element_maps(store, ["Cu_Ka", "Zn_Ka"], background="windows")
-    lazy = mixmap.element_maps(store, ["Cu_Ka", "Zn_Ka"], background="windows",
-                               out=tmp_path / "maps.zarr")
+    lazy = mixmap.element_maps(store, ["Cu_Ka", "Zn_Ka"], background="windows", out=tmp_path / "maps.zarr")
     for k in mem:
         np.testing.assert_array_equal(np.asarray(lazy[k]), mem[k])
     with pytest.raises(InputError, match="already exists"):
@@ -313,12 +318,15 @@ def test_line_profile_maps_cube_and_store(store, cube):
     np.testing.assert_allclose(a.position_m, a.position_px * 2e-9)  # pixel size from the store
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(start=(0, 0), end=(0, 0)), "differ"),
-    (dict(start=(0, 0), end=(99, 0)), "outside"),
-    (dict(start=(0, 0), end=(5, 5), width=0), "width"),
-    (dict(start=(0, 0), end=(5, 5), pixel_size=-2), "pixel_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(start=(0, 0), end=(0, 0)), "differ"),
+        (dict(start=(0, 0), end=(99, 0)), "outside"),
+        (dict(start=(0, 0), end=(5, 5), width=0), "width"),
+        (dict(start=(0, 0), end=(5, 5), pixel_size=-2), "pixel_size"),
+    ],
+)
 def test_line_profile_bad(kwargs, match):
     with pytest.raises(InputError, match=match):
         mixmap.line_profile(np.ones((10, 10)), **kwargs)
@@ -335,20 +343,30 @@ def test_line_profile_bad_arrays():
 
 # ------------------------------------------------------------------------------------ convert
 def _rsciio_signal(cube):
-    axes = [{"name": "y", "size": cube.shape[0], "offset": 0.0, "scale": 2.5, "units": "nm",
-             "navigate": True},
-            {"name": "x", "size": cube.shape[1], "offset": 0.0, "scale": 2.5, "units": "nm",
-             "navigate": True},
-            {"name": "Energy", "size": cube.shape[2], "offset": -100.0, "scale": 20.0, "units": "eV",
-             "navigate": False}]
-    meta = {"General": {"title": "t"}, "Signal": {"signal_type": "EDS_TEM"},
-            "Acquisition_instrument": {"TEM": {"beam_energy": 200.0, "Detector": {
-                "EDS": {"energy_resolution_MnKa": 128.0}}}},
-            "Sample": {"elements": ["Cu", "Zn"]}}
-    return {"data": cube, "axes": axes, "metadata": meta, "original_metadata": {},
-            "tmp_parameters": {}, "attributes": {"_lazy": False},
-            "package_info": {"name": "mixmap", "version": mixmap.__version__},
-            "learning_results": {}, "models": {}}
+    axes = [
+        {"name": "y", "size": cube.shape[0], "offset": 0.0, "scale": 2.5, "units": "nm", "navigate": True},
+        {"name": "x", "size": cube.shape[1], "offset": 0.0, "scale": 2.5, "units": "nm", "navigate": True},
+        {"name": "Energy", "size": cube.shape[2], "offset": -100.0, "scale": 20.0, "units": "eV", "navigate": False},
+    ]
+    meta = {
+        "General": {"title": "t"},
+        "Signal": {"signal_type": "EDS_TEM"},
+        "Acquisition_instrument": {
+            "TEM": {"beam_energy": 200.0, "Detector": {"EDS": {"energy_resolution_MnKa": 128.0}}}
+        },
+        "Sample": {"elements": ["Cu", "Zn"]},
+    }
+    return {
+        "data": cube,
+        "axes": axes,
+        "metadata": meta,
+        "original_metadata": {},
+        "tmp_parameters": {},
+        "attributes": {"_lazy": False},
+        "package_info": {"name": "mixmap", "version": mixmap.__version__},
+        "learning_results": {},
+        "models": {},
+    }
 
 
 @pytest.mark.parametrize("plugin, ext", [("ripple", "rpl"), ("hspy", "hspy"), ("emd", "emd")])
@@ -380,13 +398,19 @@ def _write_h5oina(path, cube, *, spectrum=True):
         hdr = f.create_group("1/EDS/Header")
         for key, val in {"X Cells": nx, "Y Cells": ny}.items():
             hdr[key] = np.array([val], np.int32)
-        for key, val in {"X Step": 0.004, "Y Step": 0.004, "Channel Width": 10.0,
-                         "Start Channel": -200.0, "Beam Voltage": 15.0}.items():
+        for key, val in {
+            "X Step": 0.004,
+            "Y Step": 0.004,
+            "Channel Width": 10.0,
+            "Start Channel": -200.0,
+            "Beam Voltage": 15.0,
+        }.items():
             hdr[key] = np.array([val], np.float32)
         data = f.create_group("1/EDS/Data")
         if spectrum:
-            data.create_dataset("Spectrum", data=cube.reshape(ny * nx, nc).astype(np.int32),
-                                chunks=(nx, nc), compression="lzf")
+            data.create_dataset(
+                "Spectrum", data=cube.reshape(ny * nx, nc).astype(np.int32), chunks=(nx, nc), compression="lzf"
+            )
         wi = data.create_group("Window Integral")
         for name, z in (("Cu Ka1", 29), ("Zn Ka1", 30)):
             wi.create_dataset(name, data=np.zeros(ny * nx, np.float32)).attrs["Atomic Number"] = z
@@ -430,8 +454,7 @@ def test_cli_maps_and_convert(tmp_path, store, rng, capsys):
     from mixmap.cli import main
 
     out = tmp_path / "maps"
-    rc = main(["maps", store.path, "--lines", "Cu_Ka", "Zn_Ka", "--background", "windows",
-               "--out", str(out)])
+    rc = main(["maps", store.path, "--lines", "Cu_Ka", "Zn_Ka", "--background", "windows", "--out", str(out)])
     assert rc == 0
     for name in ("Cu_Ka.npy", "Cu_Ka.tif", "Cu_Ka.png", "Zn_Ka.npy", "windows.csv", "preview.png"):
         assert (out / name).is_file(), name
@@ -484,7 +507,18 @@ def test_windows_cut_by_spectrum_end_warn(tmp_path, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mixmap.element_maps(tmp_path / "edge.zarr", ["Al_Ka"], background="windows")  # fully inside
-    rc = main(["maps", str(tmp_path / "edge.zarr"), "--lines", "Si_Ka", "--format", "npy", "--no-preview",
-               "--out", str(tmp_path / "m")])
+    rc = main(
+        [
+            "maps",
+            str(tmp_path / "edge.zarr"),
+            "--lines",
+            "Si_Ka",
+            "--format",
+            "npy",
+            "--no-preview",
+            "--out",
+            str(tmp_path / "m"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 0 and err.count("windows cut at the ends") == 1 and "mixmap maps: warning:" in err

@@ -95,7 +95,7 @@ def test_maps_have_overlap_pixels_and_match_particles():
         assert (g.a & g.b).sum() > 0  # [1,1] pixels arise from transmission
         assert (g.a & ~g.b).sum() > 0 and (~g.a & g.b).sum() > 0
         # projected volume = particle volume (chords integrate to the sphere volume)
-        vol = (4 / 3 * np.pi * g.particles["radius_nm"] ** 3)
+        vol = 4 / 3 * np.pi * g.particles["radius_nm"] ** 3
         proj = g.thickness_nm.sum(axis=(1, 2)) * g.pixel_size**2
         mat = g.particles["material"]
         assert proj[0] == pytest.approx(vol[mat == "A"].sum(), rel=0.02)
@@ -125,8 +125,18 @@ def test_random_mixing_P_matches_3d_truth():
 def test_size_distributions_lognormal_fit():
     from scipy import stats
 
-    aggs = aggregates(8, mixing="random", d_a=40, d_b=12, cv_a=0.3, cv_b=0.15, fraction_a=0.3,
-                      n_primary=(150, 250), pixel_size=4.0, seed=5)
+    aggs = aggregates(
+        8,
+        mixing="random",
+        d_a=40,
+        d_b=12,
+        cv_a=0.3,
+        cv_b=0.15,
+        fraction_a=0.3,
+        n_primary=(150, 250),
+        pixel_size=4.0,
+        seed=5,
+    )
     parts = [g.particles for g in aggs]
     for mat, d, cv in (("A", 40, 0.3), ("B", 12, 0.15)):
         dia = 2 * np.concatenate([p.loc[p.material == mat, "radius_nm"].to_numpy() for p in parts])
@@ -161,8 +171,18 @@ def test_mixing_states_ordered():
 
 @pytest.mark.parametrize("df", [1.8, 2.2])
 def test_fractal_dimension_tunable(df):
-    aggs = aggregates(30, mixing="random", d_a=20, d_b=20, cv_a=0, cv_b=0, n_primary=(20, 250),
-                      pixel_size=5.0, seed=7, fractal_dimension=df)
+    aggs = aggregates(
+        30,
+        mixing="random",
+        d_a=20,
+        d_b=20,
+        cv_a=0,
+        cv_b=0,
+        n_primary=(20, 250),
+        pixel_size=5.0,
+        seed=7,
+        fractal_dimension=df,
+    )
     N = np.array([g.truth["n_particles"] for g in aggs])
     rg = np.array([g.truth["radius_of_gyration_nm"] for g in aggs])
     slope, icpt = np.polyfit(np.log(rg / 10.0), np.log(N), 1)
@@ -173,8 +193,18 @@ def test_fractal_dimension_tunable(df):
 
 def test_intensity_maps_and_lacey_film():
     g0 = aggregates(1, mixing="random", seed=8, **SMALL)[0]
-    g = aggregates(1, mixing="random", seed=8, intensity=True, dose=2.0, background=0.1, blur=0.7,
-                   lacey=True, keep_thickness=True, **SMALL)[0]
+    g = aggregates(
+        1,
+        mixing="random",
+        seed=8,
+        intensity=True,
+        dose=2.0,
+        background=0.1,
+        blur=0.7,
+        lacey=True,
+        keep_thickness=True,
+        **SMALL,
+    )[0]
     assert g.a.dtype == np.int32 and (g.a >= 0).all()
     np.testing.assert_array_equal(g.mask_a, g0.a)  # same aggregate, masks unchanged
     # counts follow dose x thickness on the B map (no film): total within Poisson + blur error
@@ -188,40 +218,54 @@ def test_intensity_maps_and_lacey_film():
 
 
 def test_fixed_shape_and_fractions():
-    aggs = aggregates(2, mixing="random", d_a=20, d_b=20, n_primary=60, pixel_size=3.0, shape=(256, 200),
-                      seed=9)
+    aggs = aggregates(2, mixing="random", d_a=20, d_b=20, n_primary=60, pixel_size=3.0, shape=(256, 200), seed=9)
     assert all(g.a.shape == (256, 200) and g.truth["n_particles"] == 60 for g in aggs)
     with pytest.raises(mixmap.InputError, match="shape"):
         aggregates(1, mixing="random", d_a=20, d_b=20, n_primary=60, pixel_size=1.0, shape=(32, 32), seed=9)
     # a mass fraction with densities becomes the matching number fraction (equal sizes: rho ratio)
-    aggs = aggregates(6, mixing="random", d_a=20, d_b=20, cv_a=0, cv_b=0, fraction_a=0.5, fraction="mass",
-                      densities=(1.8, 2.2), n_primary=(200, 200), pixel_size=5.0, seed=10)
+    aggs = aggregates(
+        6,
+        mixing="random",
+        d_a=20,
+        d_b=20,
+        cv_a=0,
+        cv_b=0,
+        fraction_a=0.5,
+        fraction="mass",
+        densities=(1.8, 2.2),
+        n_primary=(200, 200),
+        pixel_size=5.0,
+        seed=10,
+    )
     nf = np.mean([g.truth["number_fraction_a"] for g in aggs])
     assert nf == pytest.approx(2.2 / 4.0, abs=0.03)
     assert np.mean([g.truth["mass_fraction_a"] for g in aggs]) == pytest.approx(0.5, abs=0.03)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n=0), "n must"),
-    (dict(mixing="stirred"), "mixing"),
-    (dict(mixing=1.5), "mixing"),
-    (dict(d_a=-1), "d_a"),
-    (dict(d_b=float("nan")), "d_b"),
-    (dict(cv_a=-0.1), "cv_a"),
-    (dict(fraction_a=1.0), "fraction_a"),
-    (dict(fraction="weight"), "fraction"),
-    (dict(fraction="mass"), "densities"),
-    (dict(densities=(1.0, -2.0)), "densities"),
-    (dict(n_primary=(10, 5)), "n_primary"),
-    (dict(n_primary=1), "n_primary"),
-    (dict(pixel_size=0), "pixel_size"),
-    (dict(shape=(0, 10)), "shape"),
-    (dict(fractal_dimension=3.5), "fractal_dimension"),
-    (dict(neck=0.5), "neck"),
-    (dict(seed=-1), "seed"),
-    (dict(dose=(1.0, 0.0), intensity=True), "dose"),
-    (dict(n_directions=0), "n_directions"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=0), "n must"),
+        (dict(mixing="stirred"), "mixing"),
+        (dict(mixing=1.5), "mixing"),
+        (dict(d_a=-1), "d_a"),
+        (dict(d_b=float("nan")), "d_b"),
+        (dict(cv_a=-0.1), "cv_a"),
+        (dict(fraction_a=1.0), "fraction_a"),
+        (dict(fraction="weight"), "fraction"),
+        (dict(fraction="mass"), "densities"),
+        (dict(densities=(1.0, -2.0)), "densities"),
+        (dict(n_primary=(10, 5)), "n_primary"),
+        (dict(n_primary=1), "n_primary"),
+        (dict(pixel_size=0), "pixel_size"),
+        (dict(shape=(0, 10)), "shape"),
+        (dict(fractal_dimension=3.5), "fractal_dimension"),
+        (dict(neck=0.5), "neck"),
+        (dict(seed=-1), "seed"),
+        (dict(dose=(1.0, 0.0), intensity=True), "dose"),
+        (dict(n_directions=0), "n_directions"),
+    ],
+)
 def test_bad_inputs(kwargs, match):
     args = dict(n=1, mixing="random", **SMALL)
     args.update(kwargs)
@@ -257,8 +301,9 @@ def test_spectrum_image_counts_lines_and_widths():
     from mixmap.synthetic import _spectra, spectrum_image
 
     a, b = _disc_maps()
-    cube = spectrum_image((a, b), n_channels=400, energy_scale=0.005, counts_per_pixel=(80, 40),
-                          background=1.0, seed=1).compute()
+    cube = spectrum_image(
+        (a, b), n_channels=400, energy_scale=0.005, counts_per_pixel=(80, 40), background=1.0, seed=1
+    ).compute()
     expected = 80 * a.sum() + 40 * b.sum() + 1.0 * a.size
     assert cube.sum() == pytest.approx(expected, rel=0.01)
     e = 0.005 * np.arange(400)
@@ -275,16 +320,19 @@ def test_spectrum_image_counts_lines_and_widths():
     assert sd * 2.3548 * 1000 == pytest.approx(mixmap.detector_fwhm(1.74, 130.0), rel=0.01)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(elements=("C",)), "one map per"),
-    (dict(elements=("C", "Xx")), "unknown element"),
-    (dict(chunks=(10, 16)), "multiples of 8"),
-    (dict(counts_per_pixel=-1), "counts_per_pixel"),
-    (dict(energy_scale=0), "energy_scale"),
-    (dict(continuum=1.0), "continuum"),
-    (dict(n_channels=1), "n_channels"),
-    (dict(energy_scale=0.0001, n_channels=100, elements=("Si", "Si")), "no X-ray line"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(elements=("C",)), "one map per"),
+        (dict(elements=("C", "Xx")), "unknown element"),
+        (dict(chunks=(10, 16)), "multiples of 8"),
+        (dict(counts_per_pixel=-1), "counts_per_pixel"),
+        (dict(energy_scale=0), "energy_scale"),
+        (dict(continuum=1.0), "continuum"),
+        (dict(n_channels=1), "n_channels"),
+        (dict(energy_scale=0.0001, n_channels=100, elements=("Si", "Si")), "no X-ray line"),
+    ],
+)
 def test_spectrum_image_bad_inputs(kwargs, match):
     from mixmap.synthetic import spectrum_image
 
@@ -346,8 +394,17 @@ def test_patchy_decoration_and_threads():
 
     def host_cv(patchiness):
         cvs = []
-        for g in aggregates(4, mixing="decorated", d_a=40, d_b=10, fraction_a=0.15, n_primary=150,
-                            pixel_size=4.0, seed=3, patchiness=patchiness):
+        for g in aggregates(
+            4,
+            mixing="decorated",
+            d_a=40,
+            d_b=10,
+            fraction_a=0.15,
+            n_primary=150,
+            pixel_size=4.0,
+            seed=3,
+            patchiness=patchiness,
+        ):
             p = g.particles
             A = p[p.material == "A"][["x_nm", "y_nm", "z_nm"]].to_numpy()
             B = p[p.material == "B"][["x_nm", "y_nm", "z_nm"]].to_numpy()

@@ -68,8 +68,14 @@ def main(out=sys.stdout) -> None:
         if Z in NO_STABLE:
             notes.append("mass_number")
         row = [
-            str(Z), el.symbol, f"{el.mass:.6g}" if Z in NO_STABLE else f"{el.mass:.10g}", density,
-            _edge(Z, xr.K_SHELL), _edge(Z, xr.L3_SHELL), _edge(Z, xr.M5_SHELL), ";".join(notes),
+            str(Z),
+            el.symbol,
+            f"{el.mass:.6g}" if Z in NO_STABLE else f"{el.mass:.10g}",
+            density,
+            _edge(Z, xr.K_SHELL),
+            _edge(Z, xr.L3_SHELL),
+            _edge(Z, xr.M5_SHELL),
+            ";".join(notes),
         ]
         out.write(",".join(row) + "\n")
 

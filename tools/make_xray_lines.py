@@ -24,11 +24,21 @@ import xraylib as xr
 # mixmap (Siegbahn-style, as in exspy/HyperSpy) name -> IUPAC transition, per family.
 FAMILIES = {
     "K": (xr.K_SHELL, [("Ka", "KL3"), ("Kb", "KM3")]),
-    "L": (xr.L1_SHELL, [("La", "L3M5"), ("Lb1", "L2M4"), ("Lb2", "L3N5"), ("Lb3", "L1M3"),
-                        ("Lb4", "L1M2"), ("Lg1", "L2N4"), ("Lg3", "L1N3"), ("Ll", "L3M1"),
-                        ("Ln", "L2M1")]),
-    "M": (xr.M1_SHELL, [("Ma", "M5N7"), ("Mb", "M4N6"), ("Mg", "M3N5"), ("Mz", "M5N3"),
-                        ("M2N4", "M2N4")]),
+    "L": (
+        xr.L1_SHELL,
+        [
+            ("La", "L3M5"),
+            ("Lb1", "L2M4"),
+            ("Lb2", "L3N5"),
+            ("Lb3", "L1M3"),
+            ("Lb4", "L1M2"),
+            ("Lg1", "L2N4"),
+            ("Lg3", "L1N3"),
+            ("Ll", "L3M1"),
+            ("Ln", "L2M1"),
+        ],
+    ),
+    "M": (xr.M1_SHELL, [("Ma", "M5N7"), ("Mb", "M4N6"), ("Mg", "M3N5"), ("Mz", "M5N3"), ("M2N4", "M2N4")]),
 }
 BEARDEN = {3: 0.0543, 4: 0.1085}  # Li Ka, Be Ka (keV), Bearden 1967
 MIN_WEIGHT = 1e-3

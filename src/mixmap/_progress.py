@@ -1,59 +1,62 @@
-"""A dependency-free progress bar on stderr for long loops (CLI always, API on request)."""
+"""Progress bars (tqdm) for long loops: on a terminal by default in the CLI, on request in the API.
+
+``enabled=True`` shows the bar, ``False`` hides it and ``None`` shows it only when stderr is a
+terminal (what the CLI passes, so pipes and log files get no ``\\r`` frames). The clock restarts
+after the first item, which usually includes the one-off Numba compilation, so the rate and the
+ETA describe the steady state.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
+
+from tqdm.auto import tqdm
+
+__all__ = ["Progress", "progress", "cli_progress"]
 
 
-class Progress:
-    """Text progress bar: ``with Progress(total, "maps") as bar: bar.update(1)``.
-
-    Redraws at most 10 times a second; silent when ``enabled`` is False.
-    """
-
-    def __init__(self, total: int | None, desc: str = "", enabled: bool = True, stream=None):
-        self.total = total
-        self.desc = desc
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.n = 0
-        self._t0 = time.perf_counter()
-        self._last = 0.0
-
-    def update(self, k: int = 1) -> None:
-        self.n += k
-        now = time.perf_counter()
-        if self.enabled and (now - self._last > 0.1 or (self.total and self.n >= self.total)):
-            self._last = now
-            self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        el = now - self._t0
-        rate = self.n / el if el > 0 else 0.0
-        if self.total:
-            frac = min(self.n / self.total, 1.0)
-            bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
-            eta = f"{(self.total - self.n) / rate:.0f}s" if rate > 0 else "?"
-            msg = f"\r{self.desc} [{bar}] {self.n}/{self.total} {rate:.1f}/s eta {eta}"
-        else:
-            msg = f"\r{self.desc} {self.n} {rate:.1f}/s"
-        self.stream.write(msg)
-        self.stream.flush()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.enabled:
-            self._draw(time.perf_counter())
-            self.stream.write("\n")
-            self.stream.flush()
+def cli_progress() -> bool:
+    """Whether the command line should draw a bar: stderr is a terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
         return False
 
 
-def progress(iterable, total: int | None = None, desc: str = "", enabled: bool = True):
-    """Iterate over ``iterable`` while drawing a progress bar."""
+class Progress(tqdm):
+    """A tqdm bar whose rate and ETA exclude the first (compiling) item.
+
+    Parameters
+    ----------
+    total : int or None
+        Number of items, if known.
+    desc : str
+        Label in front of the bar.
+    enabled : bool or None
+        True: draw; False: silent; None: draw when stderr is a terminal.
+    """
+
+    def __init__(self, total=None, desc: str = "", enabled: bool | None = True, **kwargs):
+        kwargs.setdefault("file", sys.stderr)
+        kwargs.setdefault("mininterval", 0.2)
+        kwargs.setdefault("smoothing", 0.1)
+        kwargs.setdefault("dynamic_ncols", True)
+        super().__init__(total=total, desc=desc, disable=None if enabled is None else not enabled, **kwargs)
+        self._warm = False
+
+    def update(self, n=1):
+        if self.disable or self._warm:
+            return super().update(n)
+        self._warm = True
+        done = self.n + n
+        self.reset(total=self.total)
+        self.initial = self.n = self.last_print_n = done
+        self.refresh()
+        return True
+
+
+def progress(iterable, total: int | None = None, desc: str = "", enabled: bool | None = True):
+    """Iterate over ``iterable`` while drawing a :class:`Progress` bar."""
     if total is None:
         try:
             total = len(iterable)

@@ -21,9 +21,7 @@ def seed_sequence(seed) -> np.random.SeedSequence:
         return seed
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(int(seed.integers(0, 2**63 - 1)))
-    raise InputError(
-        f"seed must be an int, a numpy Generator, a SeedSequence or None, got {type(seed).__name__}"
-    )
+    raise InputError(f"seed must be an int, a numpy Generator, a SeedSequence or None, got {type(seed).__name__}")
 
 
 def generator(seed) -> np.random.Generator:

@@ -59,23 +59,56 @@ import numpy as np
 import pandas as pd
 
 from ._random import seed_sequence
-from .errors import DataError, FormatError, InputError, MixmapError, check_number
+from .errors import DataError, FormatError, InputError, MixmapError
+from ._validate import check_number
 
-__all__ = ["analyze", "read_results", "correlation_summary", "correlation_results", "CorrelationSummary",
-           "COLUMNS"]
+__all__ = ["analyze", "read_results", "correlation_summary", "correlation_results", "CorrelationSummary", "COLUMNS"]
 
 #: Columns of the table returned by :func:`analyze` (correlation columns are appended when asked).
-COLUMNS = ["id", "source", "group", "item", "aggregate", "P", "P10", "P01", "P11", "n_foreground",
-           "target_count", "s2", "s2_ci_low", "s2_ci_high", "s2_max", "s2_min", "schmahl",
-           "status", "error"]
+COLUMNS = [
+    "id",
+    "source",
+    "group",
+    "item",
+    "aggregate",
+    "P",
+    "P10",
+    "P01",
+    "P11",
+    "n_foreground",
+    "target_count",
+    "s2",
+    "s2_ci_low",
+    "s2_ci_high",
+    "s2_max",
+    "s2_min",
+    "schmahl",
+    "status",
+    "error",
+]
 _FLOATS = ["P", "P10", "P01", "P11", "s2", "s2_ci_low", "s2_ci_high", "s2_max", "s2_min", "schmahl"]
 _INTS = ["n_foreground", "target_count"]
 _STRS = ["id", "source", "group", "status", "error"]
-_CORR_SCALARS = ["h_max", "integral_scale_px", "integral_scale_nm", "correlation_length_px",
-                 "correlation_length_nm"]
+_CORR_SCALARS = ["h_max", "integral_scale_px", "integral_scale_nm", "correlation_length_px", "correlation_length_nm"]
 #: long-format R(h) table: one row per (aggregate, h); enough to rebuild each CorrelationResult
-_CORR_COLUMNS = ["id", "source", "group", "item", "aggregate", "h", "h_nm", "C", "R", "n_pairs",
-                 "sum_products", "P", "s2_max", "n_foreground", "pixel_size", "method"]
+_CORR_COLUMNS = [
+    "id",
+    "source",
+    "group",
+    "item",
+    "aggregate",
+    "h",
+    "h_nm",
+    "C",
+    "R",
+    "n_pairs",
+    "sum_products",
+    "P",
+    "s2_max",
+    "n_foreground",
+    "pixel_size",
+    "method",
+]
 _LOCAL = ("threads", "processes", "synchronous")
 
 
@@ -88,7 +121,7 @@ class _Item:
     id: str
     source: str
     group: str | None
-    kind: str        # "arrays" | "paths" | "composite" | "zarr-stack" | "zarr-groups"
+    kind: str  # "arrays" | "paths" | "composite" | "zarr-stack" | "zarr-groups"
     payload: tuple
 
 
@@ -114,7 +147,7 @@ def _stem_of(name: str, name_pattern: str) -> str:
         last_close = j + 1
     head, tail = name_pattern[:first], name_pattern[last_close:]
     end = len(name) - len(tail) if tail else len(name)
-    return name[len(head):end]
+    return name[len(head) : end]
 
 
 def _expand(pattern: str) -> list[str]:
@@ -156,7 +189,7 @@ def _composite_items(paths, channels):
     out = []
     for p in paths:
         p = os.fspath(p)
-        for m in (_expand(p) if _has_magic(p) else [p]):
+        for m in _expand(p) if _has_magic(p) else [p]:
             out.append((Path(m).stem, m, ("composite", (m, dict(channels)))))
     return out
 
@@ -167,7 +200,7 @@ def _zarr_items(store):
     if isinstance(store, zarr.Group):
         grp = store
         root = getattr(store.store, "root", None)
-        ref = (os.path.join(os.fspath(root), store.path) if root is not None else store)
+        ref = os.path.join(os.fspath(root), store.path) if root is not None else store
         name = os.fspath(root) if root is not None else "zarr"
     else:
         try:
@@ -181,8 +214,7 @@ def _zarr_items(store):
         a, b = grp["a"], grp["b"]
         if a.ndim != 3 or a.shape != b.shape:
             raise FormatError(
-                f"Zarr group {name!r}: arrays 'a' and 'b' must both have shape (n, y, x), got "
-                f"{a.shape} and {b.shape}"
+                f"Zarr group {name!r}: arrays 'a' and 'b' must both have shape (n, y, x), got {a.shape} and {b.shape}"
             )
         n = a.shape[0]
         ids = grp.attrs.get("ids") or [str(i) for i in range(n)]
@@ -281,8 +313,9 @@ def _plan(items, pair=None, channels=None, groups=None) -> list[_Item]:
     if len(set(ids)) != len(ids):  # ids must identify rows: fall back to sources where ambiguous
         ids = [s if ids.count(i) > 1 else i for i, s in zip(ids, sources)]
     labels = _groups(groups, ids, sources, [e[3] for e in entries])
-    return [_Item(pos, i, s, g, e[2][0], e[2][1])
-            for pos, (i, s, g, e) in enumerate(zip(ids, sources, labels, entries))]
+    return [
+        _Item(pos, i, s, g, e[2][0], e[2][1]) for pos, (i, s, g, e) in enumerate(zip(ids, sources, labels, entries))
+    ]
 
 
 def _pair_entry(v, where):
@@ -445,8 +478,15 @@ def _error_row(item, k, aid, exc, correlation):
 def _analyse_one(a, b, cfg, ss, item, k, aid):
     from .intra import intra_mixing
 
-    r = intra_mixing(a, b, n_particles=cfg["n_particles"], particles=cfg["particles"],
-                     particle_area_px=cfg["particle_area_px"], n_samples=cfg["n_samples"], seed=ss)
+    r = intra_mixing(
+        a,
+        b,
+        n_particles=cfg["n_particles"],
+        particles=cfg["particles"],
+        particle_area_px=cfg["particle_area_px"],
+        n_samples=cfg["n_samples"],
+        seed=ss,
+    )
     d = r.to_dict()
     row = _base_row(item, k, aid)
     row.update({c: float(d[c]) for c in _FLOATS})
@@ -481,9 +521,12 @@ def _correlate(a, b, cfg, seed):
     curve = {
         "h": res.h.astype(np.float64),
         "h_nm": np.full(n, np.nan) if res.h_nm is None else np.asarray(res.h_nm, dtype=np.float64),
-        "C": res.C, "R": res.R, "n_pairs": res.n_pairs.astype(np.float64),
+        "C": res.C,
+        "R": res.R,
+        "n_pairs": res.n_pairs.astype(np.float64),
         "sum_products": np.asarray(res.sum_products, dtype=np.float64),
-        "P": np.full(n, res.P), "s2_max": np.full(n, res.s2_max),
+        "P": np.full(n, res.P),
+        "s2_max": np.full(n, res.s2_max),
         "n_foreground": np.full(n, float(res.n_foreground)),
         "pixel_size": np.full(n, np.nan if res.pixel_size is None else float(res.pixel_size)),
         "method": [res.method] * n,
@@ -533,7 +576,9 @@ def _run_item_inner(item, cfg, entropy, maps=None):
         except Exception as exc:  # noqa: BLE001
             return [_error_row(item, 0, item.id, exc, corr)], []
         if not pairs:
-            return [_error_row(item, 0, item.id, DataError("label_aggregates found no aggregate in the image"), corr)], []
+            return [
+                _error_row(item, 0, item.id, DataError("label_aggregates found no aggregate in the image"), corr)
+            ], []
         targets = [(k, f"{item.id}#{k}", p, (item.pos, k)) for k, p in enumerate(pairs)]
     else:
         targets = [(0, item.id, (a, b), (item.pos,))]
@@ -547,8 +592,16 @@ def _run_item_inner(item, cfg, entropy, maps=None):
         rows.append(row)
         if curve is not None:
             n = curve["h"].size
-            curves.append({"id": [aid] * n, "source": [item.source] * n, "group": [item.group] * n,
-                           "item": [item.pos] * n, "aggregate": [k] * n, **curve})
+            curves.append(
+                {
+                    "id": [aid] * n,
+                    "source": [item.source] * n,
+                    "group": [item.group] * n,
+                    "item": [item.pos] * n,
+                    "aggregate": [k] * n,
+                    **curve,
+                }
+            )
     return rows, curves
 
 
@@ -597,9 +650,9 @@ class _Table:
             if self.path.exists():
                 _truncate_partial_line(self.path)
                 if self.path.stat().st_size:
-                    frames.append(pd.read_csv(self.path,
-                                              keep_default_na=False, na_values=[""],
-                                              dtype={c: str for c in _STRS}))
+                    frames.append(
+                        pd.read_csv(self.path, keep_default_na=False, na_values=[""], dtype={c: str for c in _STRS})
+                    )
         else:
             if self.path.exists():
                 frames.append(pd.read_parquet(self.path))
@@ -726,9 +779,11 @@ class CorrelationSummary:
         return self.table.copy()
 
     def to_dict(self) -> dict:
-        return {"table": self.table.reset_index().to_dict(orient="list"),
-                "means": {k: v.to_dict() for k, v in self.means.items()},
-                "fits": {k: v.to_dict() for k, v in self.fits.items()}}
+        return {
+            "table": self.table.reset_index().to_dict(orient="list"),
+            "means": {k: v.to_dict() for k, v in self.means.items()},
+            "fits": {k: v.to_dict() for k, v in self.fits.items()},
+        }
 
 
 def correlation_results(curves: pd.DataFrame) -> dict:
@@ -748,16 +803,25 @@ def correlation_results(curves: pd.DataFrame) -> dict:
         px = float(g["pixel_size"].iloc[0])
         px = None if not np.isfinite(px) else px
         out[(src, int(agg))] = CorrelationResult(
-            h=g["h"].to_numpy().astype(np.int64), h_nm=None if px is None else g["h_nm"].to_numpy(),
-            C=g["C"].to_numpy(), R=g["R"].to_numpy(), n_pairs=g["n_pairs"].to_numpy().astype(np.int64),
-            sum_products=g["sum_products"].to_numpy(), P=float(g["P"].iloc[0]),
-            s2_max=float(g["s2_max"].iloc[0]), n_foreground=int(g["n_foreground"].iloc[0]),
-            h_max=int(g["h"].max()), method=str(g["method"].iloc[0]), pixel_size=px)
+            h=g["h"].to_numpy().astype(np.int64),
+            h_nm=None if px is None else g["h_nm"].to_numpy(),
+            C=g["C"].to_numpy(),
+            R=g["R"].to_numpy(),
+            n_pairs=g["n_pairs"].to_numpy().astype(np.int64),
+            sum_products=g["sum_products"].to_numpy(),
+            P=float(g["P"].iloc[0]),
+            s2_max=float(g["s2_max"].iloc[0]),
+            n_foreground=int(g["n_foreground"].iloc[0]),
+            h_max=int(g["h"].max()),
+            method=str(g["method"].iloc[0]),
+            pixel_size=px,
+        )
     return out
 
 
-def correlation_summary(curves: pd.DataFrame, *, by="group", model="sinc-exp", sigma=None,
-                        h=None) -> CorrelationSummary:
+def correlation_summary(
+    curves: pd.DataFrame, *, by="group", model="sinc-exp", sigma=None, h=None
+) -> CorrelationSummary:
     """Per-group mean correlation function R̄(h) (Eq. 9), its fit (Eq. 14) and scale of segregation.
 
     Parameters
@@ -846,7 +910,8 @@ def _worker_init():
     """Zarr settings for a worker of mixmap's own process pool: each worker is one of ``workers``
     busy processes, so zarr's decode thread pool only adds contention (one thread), and a task's
     run of consecutive maps is decoded in one batch. Measured on 2 cores: 15 % more maps/s, the
-    read CPU per map down from 1.39 to 0.97 ms."""
+    read CPU per map down from 1.39 to 0.97 ms.
+    """
     import zarr
 
     zarr.config.set({"threading.max_workers": 1, "codec_pipeline.batch_size": 16})
@@ -860,7 +925,7 @@ def _shutdown_pool():
 
 
 def _batches(todo, size):
-    return [todo[i:i + size] for i in range(0, len(todo), size)]
+    return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
 def _run_local(todo, cfg, entropy, scheduler, workers, window, batch, deliver):
@@ -887,11 +952,12 @@ def _run_local(todo, cfg, entropy, scheduler, workers, window, batch, deliver):
         with Callback(posttask=posttask):
             for start in range(0, len(batches), window):
                 tasks = []
-                for chunk in batches[start:start + window]:
+                for chunk in batches[start : start + window]:
                     key = f"mixmap-analyze-{token}-{chunk[0].pos}"
                     live.add(key)
-                    tasks.append(dask.delayed(_run_items, pure=False)(chunk, cfg, entropy, single, token,
-                                                                      dask_key_name=key))
+                    tasks.append(
+                        dask.delayed(_run_items, pure=False)(chunk, cfg, entropy, single, token, dask_key_name=key)
+                    )
                 dask.compute(*tasks, scheduler=scheduler, optimize_graph=False, **kwargs)
                 live.clear()
         ok = True
@@ -910,8 +976,17 @@ def _run_distributed(todo, cfg, entropy, client, window, batch, deliver):
     futures = {}
 
     def submit(chunk):
-        f = client.submit(_run_items, chunk, cfg, entropy, True, token, key=f"mixmap-analyze-{token}-{chunk[0].pos}",
-                          pure=False, retries=0)
+        f = client.submit(
+            _run_items,
+            chunk,
+            cfg,
+            entropy,
+            True,
+            token,
+            key=f"mixmap-analyze-{token}-{chunk[0].pos}",
+            pure=False,
+            retries=0,
+        )
         futures[f.key] = (f, chunk)
         return f
 
@@ -922,8 +997,7 @@ def _run_distributed(todo, cfg, entropy, client, window, batch, deliver):
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - worker lost, unpicklable result ...
-                result = [(it.pos, ([_error_row(it, 0, it.id, exc, bool(cfg["correlation"]))], []))
-                          for it in chunk]
+                result = [(it.pos, ([_error_row(it, 0, it.id, exc, bool(cfg["correlation"]))], [])) for it in chunk]
             fut.release()
             for pos, res in result:
                 deliver(pos, res)
@@ -966,10 +1040,14 @@ def _config(n_particles, particles, particle_area_px, n_samples, label, correlat
                 f"correlation must be None or a dict of mixmap.correlation options, e.g. {{'h_max': 50}}; got {correlation!r}"
             )
         correlation = dict(correlation)
-    return {"n_particles": n_particles, "particles": particles,
-            "particle_area_px": None if particle_area_px is None else float(particle_area_px),
-            "n_samples": int(n_samples), "label": None if label is None else dict(label),
-            "correlation": correlation}
+    return {
+        "n_particles": n_particles,
+        "particles": particles,
+        "particle_area_px": None if particle_area_px is None else float(particle_area_px),
+        "n_samples": int(n_samples),
+        "label": None if label is None else dict(label),
+        "correlation": correlation,
+    }
 
 
 def _params_json(cfg, entropy):
@@ -985,10 +1063,28 @@ def _params_json(cfg, entropy):
     return json.loads(json.dumps(d, default=repr, sort_keys=True))
 
 
-def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samples=150, seed=0,
-            groups=None, correlation=None, label=False, client=None, scheduler=None, workers=None,
-            out=None, progress=None, pair=None, channels=None, window=None, batch_size=None,
-            callback=None):
+def analyze(
+    items,
+    *,
+    n_particles,
+    particles=None,
+    particle_area_px=None,
+    n_samples=150,
+    seed=0,
+    groups=None,
+    correlation=None,
+    label=False,
+    client=None,
+    scheduler=None,
+    workers=None,
+    out=None,
+    progress=None,
+    pair=None,
+    channels=None,
+    window=None,
+    batch_size=None,
+    callback=None,
+):
     """Intra-aggregate mixing of many maps in one call, on Dask (Sections 2.2.1, 3.2; Eqs. 1, 3-6).
 
     Every map pair (or, with ``label=True``, every aggregate found in an image) is analysed with
@@ -1090,12 +1186,26 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
         from distributed import Client
 
         with Client(scheduler) as c:
-            return analyze(items, n_particles=n_particles, particles=particles,
-                           particle_area_px=particle_area_px, n_samples=n_samples, seed=seed,
-                           groups=groups, correlation=correlation, label=label, client=c,
-                           workers=workers, out=out, progress=progress, pair=pair,
-                           channels=channels, window=window, batch_size=batch_size,
-                           callback=callback)
+            return analyze(
+                items,
+                n_particles=n_particles,
+                particles=particles,
+                particle_area_px=particle_area_px,
+                n_samples=n_samples,
+                seed=seed,
+                groups=groups,
+                correlation=correlation,
+                label=label,
+                client=c,
+                workers=workers,
+                out=out,
+                progress=progress,
+                pair=pair,
+                channels=channels,
+                window=window,
+                batch_size=batch_size,
+                callback=callback,
+            )
     if scheduler is None:
         scheduler = "threads"
     if client is None and scheduler not in _LOCAL:
@@ -1215,8 +1325,11 @@ def analyze(items, *, n_particles, particles=None, particle_area_px=None, n_samp
                 prev["item"] = prev["source"].map(lambda s: pos_of[s].pos)
                 prev["group"] = prev["source"].map(lambda s: pos_of[s].group)
                 parts.append(prev)
-        curves = (_normalize_curves(pd.concat(parts, ignore_index=True)) if parts
-                  else pd.DataFrame({c: [] for c in _CORR_COLUMNS}))
+        curves = (
+            _normalize_curves(pd.concat(parts, ignore_index=True))
+            if parts
+            else pd.DataFrame({c: [] for c in _CORR_COLUMNS})
+        )
         curves = curves.sort_values(["item", "aggregate", "h"], kind="stable").reset_index(drop=True)
 
     if rows_t is not None:  # consolidate: one file, no duplicates, rows of other items kept

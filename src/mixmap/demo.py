@@ -19,8 +19,7 @@ PIXEL_SIZE = 2.0  # nm
 N_PARTICLES = 25  # particles per cutout, as in the paper (Section 3.2)
 
 
-def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress: bool = True,
-             echo=print) -> dict:
+def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress: bool = True, echo=print) -> dict:
     """Run the demo and write its tables and figures to ``out``.
 
     Parameters
@@ -61,8 +60,15 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
         items += [(g.a, g.b) for g in aggs]
         groups += [name] * len(aggs)
     particles = mixmap.Particles(D_A, D_B, CV_A, CV_B, PIXEL_SIZE)
-    table = mixmap.analyze(items, n_particles=N_PARTICLES, particles=particles, groups=groups,
-                           correlation={"h_max": 60}, seed=seed, progress=progress)
+    table = mixmap.analyze(
+        items,
+        n_particles=N_PARTICLES,
+        particles=particles,
+        groups=groups,
+        correlation={"h_max": 60},
+        seed=seed,
+        progress=progress,
+    )
     summary = mixmap.inter_mixing(table, by="group", seed=seed).reindex(list(sets))
     from mixmap.batch import correlation_summary
 
@@ -70,8 +76,13 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
 
     files = []
     table_path = out / "results.csv"
-    table.drop(columns=[c for c in table.columns if table[c].dtype == object and c not in
-                        ("id", "source", "group", "status", "error")]).to_csv(table_path, index=False)
+    table.drop(
+        columns=[
+            c
+            for c in table.columns
+            if table[c].dtype == object and c not in ("id", "source", "group", "status", "error")
+        ]
+    ).to_csv(table_path, index=False)
     summary_path = out / "summary.csv"
     summary.to_csv(summary_path)
     files += [table_path, summary_path]
@@ -82,8 +93,9 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
         g = aggs[0]
         row = table[(table["group"] == name) & (table["status"] == "ok")].iloc[0]
         n_max = int(min(60, row["n_foreground"] // (2 * particles.mean_area_px(row["P"]))))  # half the aggregate
-        curves[f"{name} #0"] = mixmap.variance_curve(g.a, g.b, n_particles=range(1, n_max + 1),
-                                                     particles=particles, n_samples=120, seed=seed)
+        curves[f"{name} #0"] = mixmap.variance_curve(
+            g.a, g.b, n_particles=range(1, n_max + 1), particles=particles, n_samples=120, seed=seed
+        )
     import pandas as pd
 
     curve_path = out / "variance_curve.csv"
@@ -103,15 +115,20 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
         files.append(path)
 
     echo(f"mixmap demo: {len(items)} synthetic aggregates in {len(sets)} sets, N = {N_PARTICLES} particles per cutout")
-    cols = [c for c in ("n", "P_mean", "s2_inter", "schmahl_mean", "s2_schmahl", "psi_p", "psi_schmahl", "psi_comb")
-            if c in summary.columns]
+    cols = [
+        c
+        for c in ("n", "P_mean", "s2_inter", "schmahl_mean", "s2_schmahl", "psi_p", "psi_schmahl", "psi_comb")
+        if c in summary.columns
+    ]
     echo(summary[cols].to_string(float_format=lambda v: f"{v:.3f}"))
     echo("psi_comb (Eq. 13): 1 is a perfectly and reproducibly mixed set.")
     over = summary.index[summary["schmahl_mean"] > 1].tolist()
     if over:
-        echo(f"Note: mean Schmahl index > 1 for {', '.join(map(str, over))}: in a 2-D projection, overlap "
-             f"pixels [1,1] and hidden particles make cutouts vary less than the random-mixing bound of "
-             f"Eq. 5, so Eq. 11 (psi_schmahl) and psi_comb are undefined (NaN) there - reported, not clipped.")
+        echo(
+            f"Note: mean Schmahl index > 1 for {', '.join(map(str, over))}: in a 2-D projection, overlap "
+            f"pixels [1,1] and hidden particles make cutouts vary less than the random-mixing bound of "
+            f"Eq. 5, so Eq. 11 (psi_schmahl) and psi_comb are undefined (NaN) there - reported, not clipped."
+        )
     echo(f"wrote {len(files)} files to {out.resolve()}/ in {time.perf_counter() - t0:.1f} s:")
     for f in files:
         echo(f"  {f.name}")
@@ -124,8 +141,9 @@ def _figures(P, table, curves, corr, sets, particles, seed):
         "fig3_variance_curve.png": lambda p: P.variance_curve(curves, path=p, title="Variance vs cutout size (Fig. 3)"),
         "fig5a_schmahl_histogram.png": lambda p: P.schmahl_histogram(table, path=p),
         "fig6_schmahl_heatmap.png": lambda p: P.schmahl_heatmap(table, path=p),
-        "fig7_correlation.png": lambda p: P.correlation(corr.means, fits=corr.fits, path=p,
-                                                        title="Mean correlation function (Fig. 7)"),
+        "fig7_correlation.png": lambda p: P.correlation(
+            corr.means, fits=corr.fits, path=p, title="Mean correlation function (Fig. 7)"
+        ),
         "example_cutouts.png": lambda p: _examples(sets, particles, seed, p),
     }
 
@@ -139,8 +157,7 @@ def _examples(sets, particles, seed, path):
     for ax, (name, aggs) in zip(axes, sets.items()):
         g = aggs[0]
         r = mixmap.intra_mixing(g.a, g.b, n_particles=N_PARTICLES, particles=particles, seed=seed)
-        mixmap.plot.cutouts(g.a, g.b, r, ax=ax, max_boxes=12,
-                            title=f"{name}: P={r.P:.2f}, $M_{{AS}}$={r.schmahl:.2f}")
+        mixmap.plot.cutouts(g.a, g.b, r, ax=ax, max_boxes=12, title=f"{name}: P={r.P:.2f}, $M_{{AS}}$={r.schmahl:.2f}")
     fig.suptitle("First aggregate of each set with 12 of its cutouts (A green, B magenta, overlap white)", fontsize=9)
     return finish(fig, path)
 

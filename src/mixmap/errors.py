@@ -7,11 +7,20 @@ instead.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-__all__ = ["MixmapError", "InputError", "DataError", "FormatError"]
+__all__ = [
+    "MixmapError",
+    "InputError",
+    "DataError",
+    "FormatError",
+    "MixmapWarning",
+    "GenerationVolumeWarning",
+    "PlateauWarning",
+    "UnitWarning",
+    "WindowClippedWarning",
+    "UndefinedIndexWarning",
+    "UnmixedPixelsWarning",
+    "SamplingWarning",
+]
 
 
 class MixmapError(ValueError):
@@ -30,22 +39,36 @@ class FormatError(MixmapError):
     """A file or store is unreadable, truncated, or not in the expected format."""
 
 
-def check_number(name: str, value, *, allow_zero: bool = False, optional: bool = False, unit: str = ""):
-    """``value`` as a float that is finite and > 0 (>= 0 with ``allow_zero``); None passes through
-    when ``optional``. Bools and strings are not numbers. Raises :class:`InputError` naming
-    ``name`` (and ``unit``) otherwise."""
-    u = f" ({unit})" if unit else ""
-    kind = "non-negative" if allow_zero else "positive"
-    if value is None:
-        if optional:
-            return None
-        raise InputError(f"{name} is required{u}")
-    try:
-        if isinstance(value, (bool, np.bool_, str, bytes)):
-            raise TypeError
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a {kind} number{u}, got {value!r}") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InputError(f"{name} must be a {kind} finite number{u}, got {value!r}")
-    return v
+class MixmapWarning(UserWarning):
+    """Base class of mixmap's warnings: the result is computed but needs the user's attention.
+
+    Filter by class (``warnings.simplefilter("ignore", mixmap.PlateauWarning)``), never by message.
+    """
+
+
+class GenerationVolumeWarning(MixmapWarning):
+    """Spots or cutouts are smaller than the X-ray generation volume, so they overlap."""
+
+
+class PlateauWarning(MixmapWarning):
+    """A diffusion profile does not reach a plateau at one end; plateau values are estimates."""
+
+
+class UnitWarning(MixmapWarning):
+    """Positions or sizes look mis-scaled for the unit they were read in (e.g. metres that are µm)."""
+
+
+class WindowClippedWarning(MixmapWarning):
+    """An integration or background window is cut by the ends of the spectrum."""
+
+
+class UndefinedIndexWarning(MixmapWarning, RuntimeWarning):
+    """The Schmahl index is undefined (s²_min >= s²_max) and returned as NaN."""
+
+
+class UnmixedPixelsWarning(MixmapWarning):
+    """Composite pixels that are not mixtures of the channel colours were kept."""
+
+
+class SamplingWarning(MixmapWarning):
+    """A profile is sampled too coarsely for derivative-based D(C) methods."""

@@ -132,8 +132,9 @@ def _clean_table(table, by):
     return P, M, keys, ~np.isfinite(M)
 
 
-def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=None,
-                 confidence=0.95, n_boot=2000, seed=0) -> pd.DataFrame:
+def inter_mixing(
+    table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=None, confidence=0.95, n_boot=2000, seed=0
+) -> pd.DataFrame:
     """Inter-aggregate mixing measures per group (Eqs. 2, 10–13; Sections 3.2, 3.3).
 
     Parameters
@@ -215,8 +216,12 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
         keep = sel & ~excluded & ~undefined
         p, m = P[keep], M[keep]
         n = p.size
-        row = {by or "group": key, "n": n, "n_excluded": int((sel & excluded).sum()),
-               "n_undefined": int((sel & ~excluded & undefined).sum())}
+        row = {
+            by or "group": key,
+            "n": n,
+            "n_excluded": int((sel & excluded).sum()),
+            "n_undefined": int((sel & ~excluded & undefined).sum()),
+        }
         if n == 0:
             row.update({c: np.nan for c in ("P_mean", "s2_inter", "schmahl_mean", "s2_schmahl")})
             row.update({c: np.nan for c in _PSI})
@@ -237,9 +242,24 @@ def inter_mixing(table, *, by="group", alpha=1.0, beta=1.0, gamma=1.0, max_P=Non
             for c in _PSI:
                 row[f"{c}_low"] = row[f"{c}_high"] = np.nan
         rows.append(row)
-    cols = ["n", "n_excluded", "n_undefined", "P_mean", "s2_inter", "psi_p", "psi_p_low", "psi_p_high",
-            "schmahl_mean", "s2_schmahl", "psi_schmahl", "psi_schmahl_low", "psi_schmahl_high",
-            "psi_comb", "psi_comb_low", "psi_comb_high"]
+    cols = [
+        "n",
+        "n_excluded",
+        "n_undefined",
+        "P_mean",
+        "s2_inter",
+        "psi_p",
+        "psi_p_low",
+        "psi_p_high",
+        "schmahl_mean",
+        "s2_schmahl",
+        "psi_schmahl",
+        "psi_schmahl_low",
+        "psi_schmahl_high",
+        "psi_comb",
+        "psi_comb_low",
+        "psi_comb_high",
+    ]
     out = pd.DataFrame(rows).set_index(by or "group")
     out["n"] = out["n"].astype(np.int64)
     out["n_excluded"] = out["n_excluded"].astype(np.int64)

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._random import generator, kernel_keys
-from .errors import DataError, InputError, check_number
-from .maps import PixelClasses, check_map_pair
+from .errors import DataError, InputError, UndefinedIndexWarning
+from ._validate import check_number
+from ._validate import check_map_pair
+from .maps import PixelClasses
 from .particles import Particles, s2_min_monodisperse, target_count as _target_count
 
 __all__ = ["IntraResult", "intra_mixing", "variance_curve", "sample_cutouts", "schmahl_index", "variance_ci"]
@@ -234,8 +236,21 @@ class IntraResult:
         """Scalars as a dict (``s2_ci`` split into ``s2_ci_low``/``s2_ci_high``); arrays on request."""
         d = {
             k: getattr(self, k)
-            for k in ("P", "P10", "P01", "P11", "n_foreground", "n_particles", "target_count",
-                      "n_samples", "s2", "s2_max", "s2_min", "schmahl", "confidence")
+            for k in (
+                "P",
+                "P10",
+                "P01",
+                "P11",
+                "n_foreground",
+                "n_particles",
+                "target_count",
+                "n_samples",
+                "s2",
+                "s2_max",
+                "s2_min",
+                "schmahl",
+                "confidence",
+            )
         }
         d["s2_ci_low"], d["s2_ci_high"] = self.s2_ci
         if arrays:
@@ -244,8 +259,9 @@ class IntraResult:
         return d
 
 
-def intra_mixing(a, b, *, n_particles, particles=None, particle_area_px=None, n_samples=150,
-                 seed=None, confidence=0.95) -> IntraResult:
+def intra_mixing(
+    a, b, *, n_particles, particles=None, particle_area_px=None, n_samples=150, seed=None, confidence=0.95
+) -> IntraResult:
     """Intra-aggregate mixing quality from two element maps (Eqs. 1, 3, 4, 5, 6).
 
     ``n_samples`` random foreground pixels are drawn as cutout centres; each cutout holds exactly
@@ -310,19 +326,32 @@ def intra_mixing(a, b, *, n_particles, particles=None, particle_area_px=None, n_
         warnings.warn(
             f"Schmahl index undefined: s2_min={s2min:.3g} >= s2_max={s2max:.3g}; the cutout "
             f"({target} px) is too small - increase n_particles",
-            RuntimeWarning, stacklevel=2,
+            UndefinedIndexWarning,
+            stacklevel=2,
         )
     return IntraResult(
-        P=pc.P, P10=pc.P10, P01=pc.P01, P11=pc.P11, n_foreground=pc.n_foreground,
-        n_particles=float(n_particles), target_count=int(target), n_samples=n_samples,
-        s2=s2, s2_max=s2max, s2_min=s2min, schmahl=m,
-        s2_ci=variance_ci(s2, n_samples, confidence), confidence=float(confidence),
-        concentrations=conc, half_widths=hw[0], counts=cnt[0], centres=centres[0],
+        P=pc.P,
+        P10=pc.P10,
+        P01=pc.P01,
+        P11=pc.P11,
+        n_foreground=pc.n_foreground,
+        n_particles=float(n_particles),
+        target_count=int(target),
+        n_samples=n_samples,
+        s2=s2,
+        s2_max=s2max,
+        s2_min=s2min,
+        schmahl=m,
+        s2_ci=variance_ci(s2, n_samples, confidence),
+        confidence=float(confidence),
+        concentrations=conc,
+        half_widths=hw[0],
+        counts=cnt[0],
+        centres=centres[0],
     )
 
 
-def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_area_px=None,
-                   n_samples=120, seed=None):
+def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_area_px=None, n_samples=120, seed=None):
     """Variance of local concentration versus particles per cutout (Section 3.1, Figs. 3-4).
 
     The summed-area tables are built once and every N is sampled from them in one kernel call.
@@ -367,7 +396,13 @@ def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_
     s2 = np.sum((conc - pc.P) ** 2, axis=1) / (n_samples - 1)
     s2min = np.array([m for _, m in pairs])
     schm = [schmahl_index(float(v), s2max, float(m)) for v, m in zip(s2, s2min)]
-    return pd.DataFrame({
-        "n_particles": Ns, "target_count": targets, "s2": s2, "s2_max": s2max,
-        "s2_min": s2min, "schmahl": schm,
-    })
+    return pd.DataFrame(
+        {
+            "n_particles": Ns,
+            "target_count": targets,
+            "s2": s2,
+            "s2_max": s2max,
+            "s2_min": s2min,
+            "schmahl": schm,
+        }
+    )

@@ -13,58 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError, InputError
+from ._validate import as_map, check_map_pair
+from .errors import DataError, InputError, UnmixedPixelsWarning
 
 __all__ = ["check_map_pair", "as_map_pair", "PixelClasses", "pixel_classes", "pixel_concentration", "s2_max"]
-
-
-def _as_map(m, name: str, *, allow_negative: bool = False, before: str = "the analysis") -> np.ndarray:
-    """``m`` as a 2-D bool or numeric array with finite values (and >= 0 unless ``allow_negative``),
-    without copying; ``before`` names the step in the NaN hint."""
-    try:
-        arr = np.asarray(m)
-    except Exception as exc:  # noqa: BLE001 - anything unconvertible is the caller's mistake
-        raise InputError(f"{name} must be a 2-D array, got {type(m).__name__}") from exc
-    if arr.ndim == 3 and arr.shape[-1] in (3, 4):
-        raise InputError(
-            f"{name} is an RGB(A) image of shape {arr.shape}; split a composite with "
-            f"mixmap.read_composite(path, channels=...) and pass one element map"
-        )
-    if arr.ndim != 2:
-        raise InputError(f"{name} must be a 2-D map, got an array of shape {arr.shape}")
-    if arr.size == 0:
-        raise InputError(f"{name} is empty (shape {arr.shape})")
-    if arr.dtype == bool:
-        return arr
-    if arr.dtype.kind not in "iuf":
-        raise InputError(f"{name} must hold bool or numeric values, got dtype {arr.dtype}")
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        bad = int(np.count_nonzero(~np.isfinite(arr)))
-        raise InputError(
-            f"{name} contains {bad} NaN/inf pixel(s); replace them (e.g. np.nan_to_num) or mask "
-            f"them as background (0) before {before}"
-        )
-    if not allow_negative and arr.min() < 0:
-        raise InputError(
-            f"{name} contains negative values (min {arr.min()}); element maps must be counts or "
-            f"intensities >= 0 - subtract the background with clipping yourself if intended"
-        )
-    return arr
-
-
-def check_map_pair(a, b, *, names=("a", "b")):
-    """Validate two element maps (2-D, equal shape, bool or finite non-negative numbers).
-
-    Returns the two arrays without copying or converting them.
-    """
-    A = _as_map(a, names[0])
-    B = _as_map(b, names[1])
-    if A.shape != B.shape:
-        raise InputError(
-            f"{names[0]} and {names[1]} must have the same shape, got {A.shape} and {B.shape}; "
-            f"crop or resample them to the same field of view"
-        )
-    return A, B
 
 
 def as_map_pair(a, b, *, names=("a", "b"), require_both: bool = True):
@@ -389,7 +341,7 @@ def read_maps(path_a, path_b, *, binary="auto"):
         p = _check_path(path, arg)
         name = f"{arg} ('{p}')"
         arr = _to_intensity(read_image(p, name=arg), name, p)
-        _as_map(arr, name)  # NaN / negative / empty / dtype checks with the path in the message
+        as_map(arr, name)  # NaN / negative / empty / dtype checks with the path in the message
         level = _binary_level(arr)
         # "mask": black/white export (bool, or 0 and 255/65535/dtype max); "unit": only 0 and 1
         # (a mask or a sparse count map - identical numbers either way); "intensity": anything else.
@@ -585,9 +537,7 @@ def _box_mask(boxes, shape, name: str) -> np.ndarray:
         try:
             vals = [_pixel_index(v) for v in box]
         except TypeError as exc:
-            raise InputError(
-                f"{name}[{i}] = {box!r}: a box must be 4 integers (row0, col0, row1, col1)"
-            ) from exc
+            raise InputError(f"{name}[{i}] = {box!r}: a box must be 4 integers (row0, col0, row1, col1)") from exc
         if len(vals) != 4:
             raise InputError(f"{name}[{i}] = {box!r}: a box must be 4 integers (row0, col0, row1, col1)")
         r0, c0, r1, c1 = vals
@@ -714,7 +664,9 @@ def _exclude_mask(exclude, rgb: np.ndarray, colours: np.ndarray) -> np.ndarray |
                 f"array of boxes), got dtype {exclude.dtype} and shape {exclude.shape}"
             )
         if exclude.shape != shape:
-            raise InputError(f"exclude mask has shape {exclude.shape} but the image is {shape}; pass a mask of the image size")
+            raise InputError(
+                f"exclude mask has shape {exclude.shape} but the image is {shape}; pass a mask of the image size"
+            )
         return exclude
     try:
         boxes = list(exclude)
@@ -738,9 +690,7 @@ def _channel_colours(channels) -> np.ndarray:
             f"got {channels!r}"
         )
     if len(channels) > 3:
-        raise InputError(
-            f"channels has {len(channels)} entries; an RGB image can be split into at most 3 elements"
-        )
+        raise InputError(f"channels has {len(channels)} entries; an RGB image can be split into at most 3 elements")
     for key in channels:
         if not isinstance(key, str) or not key:
             raise InputError(f"channels keys must be element names (non-empty str), got {key!r}")
@@ -792,7 +742,7 @@ def read_composite(path, channels=None, exclude="auto"):
 
     Warns
     -----
-    UserWarning
+    UnmixedPixelsWarning
         When kept pixels are not mixtures of the channel colours (RGB residual > 0.25), which
         usually means a wrong ``channels`` mapping or an overlay that ``"auto"`` missed.
 
@@ -823,7 +773,7 @@ def read_composite(path, channels=None, exclude="auto"):
         warnings.warn(
             f"read_composite: {bad} kept pixel(s) ({100 * bad / resid.size:.2g} %) are not mixtures of "
             f"the channel colours {dict(channels)}; check channels= or exclude those regions",
-            UserWarning,
+            UnmixedPixelsWarning,
             stacklevel=2,
         )
     return {k: np.ascontiguousarray(coef[..., i]) for i, k in enumerate(channels)}

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from .errors import InputError, check_number
+from .errors import InputError
+from ._validate import check_number
 
 __all__ = ["Particles", "target_count", "s2_min_monodisperse"]
 

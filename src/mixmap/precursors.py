@@ -42,11 +42,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from .errors import DataError, FormatError, InputError, check_number
+from .errors import DataError, FormatError, InputError
+from ._validate import check_number
 
 __all__ = [
     "parse_formula",
@@ -79,6 +80,7 @@ def _elements() -> dict[str, _Element]:
     lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
     out = {}
     for row in csv.DictReader(lines):
+
         def num(key):
             v = row[key].strip()
             return float(v) if v else math.nan
@@ -107,7 +109,8 @@ _SYMBOL = re.compile(r"[A-Z][a-z]?")
 
 class _FormulaParser:
     """Recursive-descent parser: formula := part (SEP part)*; part := [number] group+;
-    group := (element | '(' group+ ')') [number]."""
+    group := (element | '(' group+ ')') [number].
+    """
 
     def __init__(self, text: str, original: str):
         self.s = text
@@ -226,8 +229,7 @@ def parse_formula(formula) -> dict[str, float]:
         return out
     if not isinstance(formula, str):
         raise InputError(
-            f"formula must be a string such as 'Al2O3' or a mapping {{element: count}}, got "
-            f"{type(formula).__name__}"
+            f"formula must be a string such as 'Al2O3' or a mapping {{element: count}}, got {type(formula).__name__}"
         )
     text = "".join(formula.split())
     if not text:
@@ -258,26 +260,41 @@ def formula_mass(formula) -> float:
 
 
 # --- spot tables --------------------------------------------------------------------------------
-_BASIS_WORDS = {"at": "at", "atomic": "at", "atom": "at", "mol": "at", "w": "w", "wt": "w",
-                "mass": "w", "weight": "w"}
+_BASIS_WORDS = {"at": "at", "atomic": "at", "atom": "at", "mol": "at", "w": "w", "wt": "w", "mass": "w", "weight": "w"}
 _ELEMENT_COLUMN = re.compile(
     r"^\s*([A-Z][a-z]?)\s*(?:[_\s]\s*|(?=[(\[]))?"
     r"(?:[(\[]\s*)?(at|atomic|atom|mol|wt|w|mass|weight)?\s*\.?\s*(%|percent|pct)?\s*(?:[)\]])?\s*$"
 )
 _META = {
-    "spot": ("spot", "spectrum #", "spectrum#", "spot #", "spot#", "spot_id", "spot id",
-             "spectrum id", "spectrum_id", "id"),
+    "spot": (
+        "spot",
+        "spectrum #",
+        "spectrum#",
+        "spot #",
+        "spot#",
+        "spot_id",
+        "spot id",
+        "spectrum id",
+        "spectrum_id",
+        "id",
+    ),
     "sample": ("sample", "sample id", "sample_id", "sample name"),
     "particle": ("particle", "particle #", "particle#", "particle_id", "particle id"),
     "frame": ("frame", "frame id", "frame_id"),
     "quant_flag": ("quant_flag", "quant flag", "quantflag", "flag"),
-    "analytical_error": ("analytical_error", "an er w%", "an. er. w%", "analytical error",
-                         "analytical error w%", "analytical_error_w%", "an_er_w%"),
+    "analytical_error": (
+        "analytical_error",
+        "an er w%",
+        "an. er. w%",
+        "analytical error",
+        "analytical error w%",
+        "analytical_error_w%",
+        "an_er_w%",
+    ),
     "spot_x": ("spot_x", "x"),
     "spot_y": ("spot_y", "y"),
 }
-_META_ORDER = ("spot", "sample", "particle", "frame", "spot_x", "spot_y", "quant_flag",
-               "analytical_error")
+_META_ORDER = ("spot", "sample", "particle", "frame", "spot_x", "spot_y", "quant_flag", "analytical_error")
 
 
 def _element_columns(columns) -> dict[str, dict[str, str]]:
@@ -315,7 +332,8 @@ class _Parsed:
 
     def basis(self, which: str) -> np.ndarray:
         """Element fractions in ``"atomic"`` or ``"mass"`` basis, converting if needed (the
-        converted basis is normalised to 100 %)."""
+        converted basis is normalised to 100 %).
+        """
         els = _elements()
         weights = np.array([els[e].atomic_weight for e in self.elements])
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -335,8 +353,7 @@ def _parse_table(df, *, bare: str = "atomic", sample=None) -> _Parsed:
 
     if not isinstance(df, pd.DataFrame):
         raise InputError(
-            f"table must be a pandas DataFrame (read files with mixmap.read_spot_table(path)), "
-            f"got {type(df).__name__}"
+            f"table must be a pandas DataFrame (read files with mixmap.read_spot_table(path)), got {type(df).__name__}"
         )
     if bare not in ("atomic", "mass"):
         raise InputError(f"bare must be 'atomic' or 'mass', got {bare!r}")
@@ -354,8 +371,7 @@ def _parse_table(df, *, bare: str = "atomic", sample=None) -> _Parsed:
     if at_cols and w_cols and set(at_cols) != set(w_cols):
         only = sorted(set(at_cols) ^ set(w_cols))
         raise FormatError(
-            f"element(s) {only} have an atomic or a mass column but not both; give every element "
-            f"in the same bases"
+            f"element(s) {only} have an atomic or a mass column but not both; give every element in the same bases"
         )
     els = _elements()
     order = sorted(set(at_cols) | set(w_cols), key=lambda e: els[e].Z)
@@ -369,8 +385,7 @@ def _parse_table(df, *, bare: str = "atomic", sample=None) -> _Parsed:
         for i in cand:  # only the cells that failed to convert are inspected
             if str(raw.iloc[i]).strip() != "":
                 raise FormatError(
-                    f"column {col!r} has non-numeric values, e.g. {raw.iloc[i]!r} in row {i}; "
-                    f"fix or delete those cells"
+                    f"column {col!r} has non-numeric values, e.g. {raw.iloc[i]!r} in row {i}; fix or delete those cells"
                 )
         return v
 
@@ -390,9 +405,7 @@ def _parse_table(df, *, bare: str = "atomic", sample=None) -> _Parsed:
         meta["spot"] = np.arange(len(df))
     if sample is not None:
         if "sample" in meta:
-            raise InputError(
-                f"the table already has a sample column; sample={sample!r} would overwrite it"
-            )
+            raise InputError(f"the table already has a sample column; sample={sample!r} would overwrite it")
         meta["sample"] = np.full(len(df), sample, dtype=object)
     meta = {k: meta[k] for k in _META_ORDER if k in meta}
 
@@ -467,8 +480,7 @@ def read_spot_table(path, *, sample=None, bare: str = "atomic"):
     def read(**kw):
         try:
             return pd.read_csv(p, sep=None, engine="python", encoding="utf-8-sig", **kw)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-                ValueError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
             raise FormatError(f"cannot read spot table {str(p)!r} as CSV: {exc}") from exc
 
     try:
@@ -559,8 +571,9 @@ def _segment(precursor_a, precursor_b, available, basis, excluded) -> _Segment:
             f"excluding {list(excluded)}), so EDS cannot tell them apart"
         )
     own = (a > 0) | (b > 0)
-    return _Segment(_formula_text(precursor_a), _formula_text(precursor_b), elements, a, b,
-                    units[0], units[1], max(allow), own)
+    return _Segment(
+        _formula_text(precursor_a), _formula_text(precursor_b), elements, a, b, units[0], units[1], max(allow), own
+    )
 
 
 def _project_status(S: np.ndarray, seg: _Segment):
@@ -577,8 +590,7 @@ def _project_status(S: np.ndarray, seg: _Segment):
     res = np.empty(n)
     x = np.empty(n)
     status = np.empty(n, dtype=np.int8)
-    project_spots(S, seg.a, seg.b, seg.own, float(seg.units_a), float(seg.units_b), c, res, x,
-                  status)
+    project_spots(S, seg.a, seg.b, seg.own, float(seg.units_a), float(seg.units_b), c, res, x, status)
     return c, res, x, status
 
 
@@ -612,7 +624,7 @@ def _std_ci(x: np.ndarray, rng: np.random.Generator, n_boot: int, confidence: fl
         chunk = max(1, 2_000_000 // n)
         for i in range(0, n_boot, chunk):
             m = min(chunk, n_boot - i)
-            stds[i:i + m] = x[rng.integers(0, n, size=(m, n))].std(axis=1)
+            stds[i : i + m] = x[rng.integers(0, n, size=(m, n))].std(axis=1)
         method = "bootstrap"
     else:
         y = np.column_stack([x, x * x])
@@ -771,27 +783,25 @@ class PrecursorSamples:
 
 
 # --- generation-volume check --------------------------------------------------------------------
-def _generation_size(seg: _Segment | None, formulas, beam_energy_keV, densities,
-                     generation_size_um):
+def _generation_size(seg: _Segment | None, formulas, beam_energy_keV, densities, generation_size_um):
     if generation_size_um is not None:
         return check_number("generation_size_um", generation_size_um, unit="µm")
     if beam_energy_keV is None:
         if densities is not None:
             raise InputError("densities= needs beam_energy_keV= (keV) to compute the range")
         return None
-    from .generation import generation_size_um as ko_max
+    from .chemistry.generation import generation_size_um as ko_max
 
     try:
         return ko_max(formulas, beam_energy_keV, densities)
     except InputError as exc:
         raise InputError(
-            f"{exc} (pass densities=(rho_a, rho_b) in g/cm^3 with beam_energy_keV, or "
-            f"generation_size_um= directly)"
+            f"{exc} (pass densities=(rho_a, rho_b) in g/cm^3 with beam_energy_keV, or generation_size_um= directly)"
         ) from None
 
 
 def _warn_scale(length_um: float, generation_um: float, what: str) -> None:
-    from .generation import GenerationVolumeWarning
+    from .chemistry.generation import GenerationVolumeWarning
 
     if length_um < generation_um:
         warnings.warn(
@@ -805,12 +815,25 @@ def _warn_scale(length_um: float, generation_um: float, what: str) -> None:
 
 
 # --- precursor_fractions ------------------------------------------------------------------------
-def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic",
-                        exclude_elements=DEFAULT_EXCLUDED, accepted_flags=None,
-                        max_analytical_error=None, max_residual=None, by=None,
-                        n_boot: int = 1000, confidence: float = 0.95, seed=None,
-                        beam_energy_keV=None, densities=None, spot_spacing_um=None,
-                        generation_size_um=None):
+def precursor_fractions(
+    table,
+    precursor_a,
+    precursor_b,
+    *,
+    basis: str = "atomic",
+    exclude_elements=DEFAULT_EXCLUDED,
+    accepted_flags=None,
+    max_analytical_error=None,
+    max_residual=None,
+    by=None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed=None,
+    beam_energy_keV=None,
+    densities=None,
+    spot_spacing_um=None,
+    generation_size_um=None,
+):
     """Molar fraction of precursor A at every EDS spot and the spread σ that measures intermixing.
 
     Implements the precursor-intermixing analysis of the AutoEMXSp tutorial
@@ -861,7 +884,7 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
     densities : tuple of float, optional
         Densities of A and B in g/cm³.
     spot_spacing_um : float, optional
-        Distance between neighbouring spots (µm). A :class:`mixmap.generation.GenerationVolumeWarning`
+        Distance between neighbouring spots (µm). A :class:`mixmap.GenerationVolumeWarning`
         is emitted when it is smaller than the generation size, as the reference warns; needs
         ``beam_energy_keV`` or ``generation_size_um`` (InputError otherwise).
     generation_size_um : float, optional
@@ -893,8 +916,7 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
 
     if not isinstance(table, pd.DataFrame):
         raise InputError(
-            f"table must be a pandas DataFrame (read files with mixmap.read_spot_table), got "
-            f"{type(table).__name__}"
+            f"table must be a pandas DataFrame (read files with mixmap.read_spot_table), got {type(table).__name__}"
         )
     excluded = _check_excluded(exclude_elements)
     parsed = _parse_table(table)
@@ -907,8 +929,7 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
     max_err = check_number("max_analytical_error", max_analytical_error, allow_zero=True, optional=True)
     max_res = check_number("max_residual", max_residual, allow_zero=True, optional=True)
     spacing = check_number("spot_spacing_um", spot_spacing_um, allow_zero=True, optional=True)
-    gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities,
-                           generation_size_um)
+    gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities, generation_size_um)
     if spacing is not None and gen is None:
         raise InputError(
             "spot_spacing_um needs a generation size to compare with: pass beam_energy_keV= (keV; "
@@ -940,14 +961,12 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
                 "none - pass accepted_flags=None"
             )
         try:
-            flags = np.asarray([accepted_flags] if np.isscalar(accepted_flags)
-                               else list(accepted_flags), dtype=np.float64)
+            flags = np.asarray(
+                [accepted_flags] if np.isscalar(accepted_flags) else list(accepted_flags), dtype=np.float64
+            )
         except (TypeError, ValueError):
-            raise InputError(
-                f"accepted_flags must be integers such as [0, -1], got {accepted_flags!r}"
-            ) from None
-        reject(~np.isin(meta["quant_flag"], flags),
-               f"quant_flag not in {sorted(int(f) for f in flags)}")
+            raise InputError(f"accepted_flags must be integers such as [0, -1], got {accepted_flags!r}") from None
+        reject(~np.isin(meta["quant_flag"], flags), f"quant_flag not in {sorted(int(f) for f in flags)}")
     if max_err is not None:
         if "analytical_error" not in meta:
             raise InputError(
@@ -1002,10 +1021,12 @@ def precursor_fractions(table, precursor_a, precursor_b, *, basis: str = "atomic
         rej = ~ok if gmask is None else gmask & ~ok
         n_group = n if gmask is None else int(gmask.sum())
         rcodes = code[rej]
-        rejected = pd.DataFrame({
-            "spot": spot[rej],
-            "reason": pd.Categorical.from_codes(rcodes, categories=reasons or ["-"]),
-        })
+        rejected = pd.DataFrame(
+            {
+                "spot": spot[rej],
+                "reason": pd.Categorical.from_codes(rcodes, categories=reasons or ["-"]),
+            }
+        )
         if label is not None:
             rejected.insert(1, by, label)
         if not acc.any():
@@ -1123,15 +1144,18 @@ class PrecursorMap:
         """One row per cutout size: target_count, area_nm2, mean, std, std_pp, n_samples."""
         import pandas as pd
 
-        return pd.DataFrame({
-            "target_count": self.target_counts,
-            "area_nm2": self.cutout_area_nm2,
-            "mean": self.cutout_mean,
-            "std": self.cutout_std,
-            "std_pp": 100.0 * self.cutout_std,
-            "n_samples": np.full(len(self.target_counts), self.concentrations.shape[1]
-                                 if self.concentrations.ndim == 2 else 0),
-        })
+        return pd.DataFrame(
+            {
+                "target_count": self.target_counts,
+                "area_nm2": self.cutout_area_nm2,
+                "mean": self.cutout_mean,
+                "std": self.cutout_std,
+                "std_pp": 100.0 * self.cutout_std,
+                "n_samples": np.full(
+                    len(self.target_counts), self.concentrations.shape[1] if self.concentrations.ndim == 2 else 0
+                ),
+            }
+        )
 
 
 def _as_element_maps(maps):
@@ -1153,8 +1177,7 @@ def _as_element_maps(maps):
             shape = arr.shape
         elif arr.shape != shape:
             raise InputError(
-                f"all element maps must have the same shape; maps[{el!r}] is {arr.shape}, others "
-                f"are {shape}"
+                f"all element maps must have the same shape; maps[{el!r}] is {arr.shape}, others are {shape}"
             )
         if not np.isfinite(arr).all():
             raise InputError(
@@ -1163,8 +1186,7 @@ def _as_element_maps(maps):
             )
         if arr.min() < 0:
             raise InputError(
-                f"maps[{el!r}] has negative values (min {arr.min():.3g}); quantified fractions "
-                f"must be >= 0"
+                f"maps[{el!r}] has negative values (min {arr.min():.3g}); quantified fractions must be >= 0"
             )
         out[str(el)] = arr
     els = _elements()
@@ -1172,10 +1194,23 @@ def _as_element_maps(maps):
     return {e: out[e] for e in order}, shape
 
 
-def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
-                  exclude_elements=DEFAULT_EXCLUDED, mask=None, cutout_area_nm2=None,
-                  cutout_px=None, pixel_size=None, n_samples: int = 150, seed=None,
-                  beam_energy_keV=None, densities=None, generation_size_um=None):
+def precursor_map(
+    maps,
+    precursor_a,
+    precursor_b,
+    *,
+    basis: str = "atomic",
+    exclude_elements=DEFAULT_EXCLUDED,
+    mask=None,
+    cutout_area_nm2=None,
+    cutout_px=None,
+    pixel_size=None,
+    n_samples: int = 150,
+    seed=None,
+    beam_energy_keV=None,
+    densities=None,
+    generation_size_um=None,
+):
     """Per-pixel precursor molar fraction from quantified element maps, and σ at a cutout area.
 
     Map mode of :func:`precursor_fractions`: every pixel of the quantified maps is projected on
@@ -1213,7 +1248,7 @@ def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
     seed : int, Generator or None
     beam_energy_keV, densities, generation_size_um
         As in :func:`precursor_fractions`; when the generation size is known and the cutout side
-        (√area) is smaller, a :class:`mixmap.generation.GenerationVolumeWarning` is emitted.
+        (√area) is smaller, a :class:`mixmap.GenerationVolumeWarning` is emitted.
 
     Returns
     -------
@@ -1280,12 +1315,10 @@ def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
     n_fg = int(fg.sum())
     if len(targets) and targets.max() > n_fg:
         raise DataError(
-            f"cutouts of {int(targets.max())} pixels do not fit in the {n_fg} foreground pixels; "
-            f"use smaller cutouts"
+            f"cutouts of {int(targets.max())} pixels do not fit in the {n_fg} foreground pixels; use smaller cutouts"
         )
 
-    gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities,
-                           generation_size_um)
+    gen = _generation_size(seg, (precursor_a, precursor_b), beam_energy_keV, densities, generation_size_um)
     if gen is not None and len(targets) and np.isfinite(areas).all():
         side_um = math.sqrt(float(areas.min())) / 1000.0
         _warn_scale(side_um, gen, "the cutout side (√area)")
@@ -1293,8 +1326,7 @@ def precursor_map(maps, precursor_a, precursor_b, *, basis: str = "atomic",
     if len(targets):
         from .intra import sample_cutouts
 
-        conc, _, _ = sample_cutouts(A.reshape(shape), B.reshape(shape), targets,
-                                    n_samples=n_samples, seed=seed)
+        conc, _, _ = sample_cutouts(A.reshape(shape), B.reshape(shape), targets, n_samples=n_samples, seed=seed)
         cmean, cstd = conc.mean(axis=1), conc.std(axis=1)
     else:
         conc = np.zeros((0, 0))

@@ -13,8 +13,9 @@ import numbers
 
 import numpy as np
 
-from .errors import DataError, InputError, check_number
-from .maps import _as_map, check_map_pair
+from .errors import DataError, InputError
+from ._validate import check_number
+from ._validate import as_map, check_map_pair
 
 __all__ = ["THRESHOLD_METHODS", "binarize", "label_aggregates"]
 
@@ -100,7 +101,7 @@ def binarize(image, method="otsu", threshold=None, smooth_sigma=None, min_size=4
     >>> int(mask.sum())
     144
     """
-    arr = _as_map(image, "image", allow_negative=True, before="binarizing")
+    arr = as_map(image, "image", allow_negative=True, before="binarizing")
     if threshold is None:
         if not isinstance(method, str) or method.lower() not in THRESHOLD_METHODS:
             raise InputError(

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from ._random import generator, kernel_keys
-from .errors import DataError, InputError, check_number
-from .maps import check_map_pair
+from .errors import DataError, InputError
+from ._validate import check_number
+from ._validate import check_map_pair
 
 __all__ = [
     "CorrelationResult",
@@ -198,7 +199,7 @@ class SmoothedCorrelation:
         out = np.full(flat.shape, np.nan)
         ok = (flat >= 0) & (flat <= self.h_end + 1e-9)
         for lo in range(0, int(ok.sum()), 4096):  # bounded memory for long grids
-            idx = np.flatnonzero(ok)[lo:lo + 4096]
+            idx = np.flatnonzero(ok)[lo : lo + 4096]
             z = (flat[idx, None] - self.h[None, :]) / self.sigma
             w = np.exp(-0.5 * z * z)
             out[idx] = (w @ self.R_raw) / w.sum(axis=1)
@@ -214,8 +215,13 @@ class SmoothedCorrelation:
         return pd.DataFrame(cols)
 
     def to_dict(self) -> dict:
-        return {"sigma": self.sigma, "pixel_size": self.pixel_size, "h_end": self.h_end,
-                "h": self.h.tolist(), "R": self.R.tolist()}
+        return {
+            "sigma": self.sigma,
+            "pixel_size": self.pixel_size,
+            "h_end": self.h_end,
+            "h": self.h.tolist(),
+            "R": self.R.tolist(),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,8 +259,14 @@ class MeanCorrelation:
         return pd.DataFrame({f"h_{self.unit}": self.h, "R": self.R, "std": self.std, "n": self.n})
 
     def to_dict(self) -> dict:
-        return {"unit": self.unit, "n_results": self.n_results, "h": self.h.tolist(),
-                "R": self.R.tolist(), "std": self.std.tolist(), "n": self.n.tolist()}
+        return {
+            "unit": self.unit,
+            "n_results": self.n_results,
+            "h": self.h.tolist(),
+            "R": self.R.tolist(),
+            "std": self.std.tolist(),
+            "n": self.n.tolist(),
+        }
 
 
 @dataclass(frozen=True)
@@ -303,9 +315,7 @@ def _check_direction(direction):
         return None
     if isinstance(direction, (tuple, list)):
         if len(direction) != 2:
-            raise InputError(
-                f"direction must be an angle in degrees or a pair (angle, tolerance), got {direction!r}"
-            )
+            raise InputError(f"direction must be an angle in degrees or a pair (angle, tolerance), got {direction!r}")
         angle, tol = direction
     else:
         angle, tol = direction, DEFAULT_DIRECTION_TOLERANCE
@@ -316,9 +326,7 @@ def _check_direction(direction):
     if not (math.isfinite(angle) and math.isfinite(tol)):
         raise InputError(f"direction must be finite, got {direction!r}")
     if not 0 <= tol <= 90:
-        raise InputError(
-            f"direction tolerance must be between 0 and 90 degrees (90 = all directions), got {tol}"
-        )
+        raise InputError(f"direction tolerance must be between 0 and 90 degrees (90 = all directions), got {tol}")
     return (angle % 180.0, tol)
 
 
@@ -347,7 +355,7 @@ def fft_memory(shape, h_max: int) -> int:
 
 def _window(c: np.ndarray, h: int) -> np.ndarray:
     """Lags (dy, dx), 0 <= dy <= h, -h <= dx <= h, of a circular correlation, as [dy, dx + h]."""
-    return np.concatenate([c[:h + 1, c.shape[1] - h:], c[:h + 1, :h + 1]], axis=1)
+    return np.concatenate([c[: h + 1, c.shape[1] - h :], c[: h + 1, : h + 1]], axis=1)
 
 
 def _auto_window(f: np.ndarray, h: int) -> np.ndarray:
@@ -429,8 +437,9 @@ def _windows(f: np.ndarray, m: np.ndarray, h: int, memory_budget: int):
         wf, wm = _tile_windows(f, m, r0, r1, c0, c1, h)
         return np.stack([wf, wm])[None, None]
 
-    parts = grid.map_blocks(block, new_axis=[2, 3, 4], chunks=(1, 1, 2, h + 1, 2 * h + 1), dtype=np.float64,
-                            meta=np.empty((0, 0, 0, 0, 0)))
+    parts = grid.map_blocks(
+        block, new_axis=[2, 3, 4], chunks=(1, 1, 2, h + 1, 2 * h + 1), dtype=np.float64, meta=np.empty((0, 0, 0, 0, 0))
+    )
     # tiles run one after the other so that the working memory stays within the budget
     total = parts.sum(axis=(0, 1)).compute(scheduler="synchronous")
     n_tiles = len(grid.chunks[0]) * len(grid.chunks[1])
@@ -480,8 +489,19 @@ def _centred_field(A, B):
 # --------------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------------
-def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=None, n_pairs=None,
-                seed=None, memory_budget=None, max_attempts=None) -> CorrelationResult:
+def correlation(
+    a,
+    b,
+    *,
+    h_max=None,
+    method="fft",
+    pixel_size=None,
+    direction=None,
+    n_pairs=None,
+    seed=None,
+    memory_budget=None,
+    max_attempts=None,
+) -> CorrelationResult:
     """Correlation coefficient function R(h) of one map pair (Eqs. 7-8, Section 2.2.3).
 
     For every distance ``h = 0 ... h_max`` (pixels) the ``n_h`` unordered pairs of foreground pixels
@@ -611,9 +631,7 @@ def correlation(a, b, *, h_max=None, method="fft", pixel_size=None, direction=No
 
 def _check_result(result, name="result"):
     if not isinstance(result, CorrelationResult):
-        raise InputError(
-            f"{name} must be a CorrelationResult from mixmap.correlation(), got {type(result).__name__}"
-        )
+        raise InputError(f"{name} must be a CorrelationResult from mixmap.correlation(), got {type(result).__name__}")
 
 
 def smooth_correlation(result, sigma, *, unit="px") -> SmoothedCorrelation:
@@ -703,10 +721,20 @@ def _as_curve(item, i):
     order = np.argsort(h, kind="stable")
     h, R = h[order], R[order]
     nan = np.full(h.shape, np.nan)
-    return CorrelationResult(h=h, h_nm=None if pixel_size is None else h * pixel_size, C=nan, R=R,
-                             n_pairs=np.zeros(h.shape, np.int64), sum_products=nan, P=float("nan"),
-                             s2_max=float("nan"), n_foreground=0, h_max=int(h[-1]), method="table",
-                             pixel_size=pixel_size)
+    return CorrelationResult(
+        h=h,
+        h_nm=None if pixel_size is None else h * pixel_size,
+        C=nan,
+        R=R,
+        n_pairs=np.zeros(h.shape, np.int64),
+        sum_products=nan,
+        P=float("nan"),
+        s2_max=float("nan"),
+        n_foreground=0,
+        h_max=int(h[-1]),
+        method="table",
+        pixel_size=pixel_size,
+    )
 
 
 def mean_correlation(results, h=None) -> MeanCorrelation:
@@ -771,8 +799,9 @@ def mean_correlation(results, h=None) -> MeanCorrelation:
         mean = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
         dev = np.where(np.isfinite(curves), curves - mean, 0.0)
         std = np.where(cnt > 1, np.sqrt(np.sum(dev * dev, axis=0) / np.maximum(cnt - 1, 1)), np.nan)
-    return MeanCorrelation(h=grid, unit=unit, R=mean, std=std, n=cnt.astype(np.int64),
-                           n_results=len(items), curves=curves)
+    return MeanCorrelation(
+        h=grid, unit=unit, R=mean, std=std, n=cnt.astype(np.int64), n_results=len(items), curves=curves
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -814,7 +843,7 @@ def _model_stretched(h, s, nu):
 
 def _model_gauss(h, s):
     h = np.asarray(h, dtype=np.float64)
-    return np.exp(-(h / s) ** 2)
+    return np.exp(-((h / s) ** 2))
 
 
 def _scale_guesses(h, R):
@@ -850,13 +879,22 @@ def _starts_stretched(h, R):
 _TINY = 1e-9
 _MODELS: dict[str, CorrelationModel] = {
     "sinc-exp": CorrelationModel(
-        "sinc-exp", _model_sinc_exp, ("s1", "s2", "nu", "lam"), (_TINY, _TINY, 1e-6, 0.0),
-        (np.inf, np.inf, 2.0, 1.0), _starts_sinc_exp,
+        "sinc-exp",
+        _model_sinc_exp,
+        ("s1", "s2", "nu", "lam"),
+        (_TINY, _TINY, 1e-6, 0.0),
+        (np.inf, np.inf, 2.0, 1.0),
+        _starts_sinc_exp,
         "Eq. (14): lam*sinc(h/s1) + (1-lam)*exp(-(h/s2)^nu), sinc(u)=sin(u)/u",
     ),
     "exp": CorrelationModel("exp", _model_exp, ("s",), (_TINY,), (np.inf,), _starts_one_scale, "exp(-h/s)"),
     "stretched-exp": CorrelationModel(
-        "stretched-exp", _model_stretched, ("s", "nu"), (_TINY, 1e-6), (np.inf, 2.0), _starts_stretched,
+        "stretched-exp",
+        _model_stretched,
+        ("s", "nu"),
+        (_TINY, 1e-6),
+        (np.inf, 2.0),
+        _starts_stretched,
         "exp(-(h/s)^nu), 0 < nu <= 2",
     ),
     "gauss": CorrelationModel("gauss", _model_gauss, ("s",), (_TINY,), (np.inf,), _starts_one_scale, "exp(-(h/s)^2)"),
@@ -868,8 +906,9 @@ def correlation_models() -> dict:
     return dict(_MODELS)
 
 
-def register_correlation_model(name, func, params, bounds, *, starts=None, description="",
-                               overwrite=False) -> CorrelationModel:
+def register_correlation_model(
+    name, func, params, bounds, *, starts=None, description="", overwrite=False
+) -> CorrelationModel:
     """Add a parametric correlation model usable as ``fit_correlation(..., model=name)``.
 
     Section 3.4 notes that many parametric families of correlation functions exist; Eq. (14) is the
@@ -984,8 +1023,7 @@ class CorrelationFit:
         return self.model(h)
 
     def to_dict(self) -> dict:
-        d = {"model": self.model_name, "r2": self.r2, "sse": self.sse, "n_points": self.n_points,
-             "h_unit": self.h_unit}
+        d = {"model": self.model_name, "r2": self.r2, "sse": self.sse, "n_points": self.n_points, "h_unit": self.h_unit}
         d.update(self.params)
         d.update({f"{k}_stderr": v for k, v in self.stderr.items()})
         return d
@@ -1064,8 +1102,11 @@ def fit_correlation(h, R=None, model="sinc-exp", *, p0=None, n_starts=None) -> C
             raise InputError(f"p0 must be {k} numbers ({', '.join(m.params)}), got {p0!r}") from None
         if len(p0) != k:
             raise InputError(f"p0 must hold {k} values ({', '.join(m.params)}), got {len(p0)}")
-        outside = [f"{n}={v:g} not in [{lo:g}, {hi:g}]" for n, v, lo, hi in zip(m.params, p0, m.lower, m.upper)
-                   if not lo <= v <= hi]
+        outside = [
+            f"{n}={v:g} not in [{lo:g}, {hi:g}]"
+            for n, v, lo, hi in zip(m.params, p0, m.lower, m.upper)
+            if not lo <= v <= hi
+        ]
         if outside:
             raise InputError(f"p0 must lie within the bounds of model {m.name!r}: {'; '.join(outside)}")
         starts.insert(0, p0)
@@ -1099,8 +1140,14 @@ def fit_correlation(h, R=None, model="sinc-exp", *, p0=None, n_starts=None) -> C
     stderr = {p: float(v) for p, v in zip(m.params, err)}
     fitted = popt.copy()
     return CorrelationFit(
-        model_name=model, params=params, stderr=stderr, r2=float(r2), sse=sse, n_points=int(h.size),
-        h_unit=h_unit, model=lambda t, _f=m.func, _p=fitted: _f(np.asarray(t, dtype=np.float64), *_p),
+        model_name=model,
+        params=params,
+        stderr=stderr,
+        r2=float(r2),
+        sse=sse,
+        n_points=int(h.size),
+        h_unit=h_unit,
+        model=lambda t, _f=m.func, _p=fitted: _f(np.asarray(t, dtype=np.float64), *_p),
     )
 
 
@@ -1153,8 +1200,7 @@ def scale_of_segregation(result) -> ScaleOfSegregation:
         unit = result.unit
     else:
         raise InputError(
-            "result must be a CorrelationResult, SmoothedCorrelation or MeanCorrelation, got "
-            f"{type(result).__name__}"
+            f"result must be a CorrelationResult, SmoothedCorrelation or MeanCorrelation, got {type(result).__name__}"
         )
     ok = np.isfinite(R)  # undefined distances (n_h <= 1, e.g. empty bins along a direction) are skipped
     h, R = h[ok], R[ok]

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError, FormatError, InputError, MixmapError, check_number
+from .errors import DataError, FormatError, InputError, MixmapError, WindowClippedWarning
+from ._validate import check_number
 
 __all__ = [
     "SpectrumImage",
@@ -123,8 +124,7 @@ def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elem
         raise InputError(f"elements must be a list of element symbols such as ['Cu', 'Zn'], got {elements!r}") from None
     bad = [e for e in elements if not (isinstance(e, str) and re.fullmatch(r"[A-Z][a-z]{0,2}", e))]
     if bad:
-        raise InputError(f"elements must be element symbols such as 'Cu' or 'Zn' (capital first letter), "
-                         f"got {bad!r}")
+        raise InputError(f"elements must be element symbols such as 'Cu' or 'Zn' (capital first letter), got {bad!r}")
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -211,9 +211,21 @@ class _DaskProgress:
         return False
 
 
-def write_spectrum_image(path, data, *, energy_offset, energy_scale, beam_energy=None,
-                         pixel_size=None, fwhm_mnka=130.0, elements=None, chunks=None,
-                         source=None, overwrite=False, progress=False):
+def write_spectrum_image(
+    path,
+    data,
+    *,
+    energy_offset,
+    energy_scale,
+    beam_energy=None,
+    pixel_size=None,
+    fwhm_mnka=130.0,
+    elements=None,
+    chunks=None,
+    source=None,
+    overwrite=False,
+    progress=False,
+):
     """Write a (y, x, E) spectrum image in the mixmap Zarr v3 format, chunk by chunk.
 
     The cube is never materialised: a Dask input is streamed block by block (rechunked to the
@@ -279,16 +291,20 @@ def write_spectrum_image(path, data, *, energy_offset, energy_scale, beam_energy
         raise InputError(f"data must not be empty, got shape {tuple(data.shape)}")
     dtype = np.dtype(data.dtype)
     if dtype.kind not in "iu":
-        raise InputError(f"data must hold integer counts, got dtype {dtype}; cast explicitly, "
-                         "e.g. data.astype('uint16') after checking the values are whole counts")
+        raise InputError(
+            f"data must hold integer counts, got dtype {dtype}; cast explicitly, "
+            "e.g. data.astype('uint16') after checking the values are whole counts"
+        )
     attrs = _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elements, source)
     chunk_shape = _normalise_chunks(chunks, tuple(data.shape), dtype.itemsize)
 
     local = _store_path(path)
     if local is not None and local.exists():
         if not overwrite:
-            raise InputError(f"path {str(local)!r} already exists; pass overwrite=True "
-                             "(CLI: --overwrite) to replace it or choose another path")
+            raise InputError(
+                f"path {str(local)!r} already exists; pass overwrite=True "
+                "(CLI: --overwrite) to replace it or choose another path"
+            )
     if isinstance(data, da.Array):
         arr = data.rechunk(chunk_shape)
     else:
@@ -299,9 +315,14 @@ def write_spectrum_image(path, data, *, energy_offset, energy_scale, beam_energy
     store = str(local) if local is not None else path
     group = zarr.open_group(store, mode="w", zarr_format=3)
     group.attrs["mixmap"] = attrs
-    target = group.create_array("data", shape=tuple(data.shape), dtype=dtype, chunks=chunk_shape,
-                                dimension_names=["y", "x", "E"],
-                                config={"write_empty_chunks": True})
+    target = group.create_array(
+        "data",
+        shape=tuple(data.shape),
+        dtype=dtype,
+        chunks=chunk_shape,
+        dimension_names=["y", "x", "E"],
+        config={"write_empty_chunks": True},
+    )
     with _DaskProgress("write", progress):
         da.store(arr, target, lock=False)
     attrs["complete"] = True
@@ -349,8 +370,11 @@ def open_spectrum_image(path) -> SpectrumImage:
     if local is not None and not local.exists():
         raise FormatError(f"path {name!r}: no such spectrum-image store")
     if local is not None and not (local / "zarr.json").is_file():
-        hint = " (this looks like a Zarr v2 store; rewrite it with mixmap.write_spectrum_image)" \
-            if (local / ".zgroup").exists() or (local / ".zarray").exists() else ""
+        hint = (
+            " (this looks like a Zarr v2 store; rewrite it with mixmap.write_spectrum_image)"
+            if (local / ".zgroup").exists() or (local / ".zarray").exists()
+            else ""
+        )
         raise FormatError(f"path {name!r} is not a Zarr v3 store (no zarr.json){hint}")
     try:
         group = zarr.open_group(str(local) if local is not None else path, mode="r", zarr_format=3)
@@ -358,15 +382,20 @@ def open_spectrum_image(path) -> SpectrumImage:
         raise FormatError(f"path {name!r} is not a readable Zarr v3 group: {exc}") from exc
     meta = group.attrs.get("mixmap")
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-        raise FormatError(f"path {name!r} is a Zarr store but not a mixmap spectrum image (missing "
-                          "the 'mixmap' group attribute); convert it with mixmap.convert or "
-                          "mixmap.write_spectrum_image")
+        raise FormatError(
+            f"path {name!r} is a Zarr store but not a mixmap spectrum image (missing "
+            "the 'mixmap' group attribute); convert it with mixmap.convert or "
+            "mixmap.write_spectrum_image"
+        )
     if int(meta.get("version", 0)) > FORMAT_VERSION:
-        raise FormatError(f"path {name!r} uses spectrum-image format version {meta.get('version')}; "
-                          f"this mixmap reads version <= {FORMAT_VERSION}: upgrade mixmap")
+        raise FormatError(
+            f"path {name!r} uses spectrum-image format version {meta.get('version')}; "
+            f"this mixmap reads version <= {FORMAT_VERSION}: upgrade mixmap"
+        )
     if not meta.get("complete", False):
-        raise FormatError(f"path {name!r} is truncated: writing did not finish (attribute "
-                          "complete=false); write it again")
+        raise FormatError(
+            f"path {name!r} is truncated: writing did not finish (attribute complete=false); write it again"
+        )
     try:
         arr = group["data"]
     except KeyError:
@@ -377,15 +406,23 @@ def open_spectrum_image(path) -> SpectrumImage:
         raise FormatError(f"path {name!r}: 'data' must hold integer counts, found {arr.dtype}")
     missing = arr.nchunks - arr.nchunks_initialized
     if missing:
-        raise FormatError(f"path {name!r} is truncated: {missing} of {arr.nchunks} chunks of 'data' "
-                          "are missing; write or convert it again")
+        raise FormatError(
+            f"path {name!r} is truncated: {missing} of {arr.nchunks} chunks of 'data' "
+            "are missing; write or convert it again"
+        )
     keys = ("energy_offset_keV", "energy_scale_keV", "fwhm_mnka_eV")
     if any(k not in meta for k in keys):
         raise FormatError(f"path {name!r}: the 'mixmap' attribute lacks one of {keys}")
     try:
-        a = _attrs(meta["energy_offset_keV"], meta["energy_scale_keV"], meta.get("beam_energy_keV"),
-                   meta.get("pixel_size_nm"), meta["fwhm_mnka_eV"], meta.get("elements"),
-                   meta.get("source"))
+        a = _attrs(
+            meta["energy_offset_keV"],
+            meta["energy_scale_keV"],
+            meta.get("beam_energy_keV"),
+            meta.get("pixel_size_nm"),
+            meta["fwhm_mnka_eV"],
+            meta.get("elements"),
+            meta.get("source"),
+        )
     except InputError as exc:
         raise FormatError(f"path {name!r}: invalid attribute: {exc}") from None
     return SpectrumImage(
@@ -406,8 +443,10 @@ def _as_spectrum_image(si) -> SpectrumImage:
         return si
     if isinstance(si, (str, os.PathLike)):
         return open_spectrum_image(si)
-    raise InputError("si must be a SpectrumImage (mixmap.open_spectrum_image) or the path of a "
-                     f"spectrum-image store, got {type(si).__name__}")
+    raise InputError(
+        "si must be a SpectrumImage (mixmap.open_spectrum_image) or the path of a "
+        f"spectrum-image store, got {type(si).__name__}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,8 +465,7 @@ def _parse_lines(lines):
     try:
         lines = [str(x) for x in lines]
     except TypeError:
-        raise InputError(f"lines must be a list of line names such as ['Cu_Ka', 'Zn_Ka'], "
-                         f"got {lines!r}") from None
+        raise InputError(f"lines must be a list of line names such as ['Cu_Ka', 'Zn_Ka'], got {lines!r}") from None
     if not lines:
         raise InputError("lines must name at least one X-ray line, e.g. ['Cu_Ka']")
     if len(set(lines)) != len(lines):
@@ -435,8 +473,7 @@ def _parse_lines(lines):
     return lines
 
 
-def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.0),
-            background_width=1.0):
+def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.0), background_width=1.0):
     """Energy windows of :func:`element_maps` as a table (energies in keV, channels half-open).
 
     Parameters and conventions are those of :func:`element_maps`. Returns a
@@ -447,7 +484,7 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
     """
     import pandas as pd
 
-    from .xray import detector_fwhm, xray_line
+    from .chemistry.xray import detector_fwhm, xray_line
 
     si = _as_spectrum_image(si)
     lines = _parse_lines(lines)
@@ -457,8 +494,9 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
     try:
         left, right = (float(v) for v in background_offset)
     except (TypeError, ValueError):
-        raise InputError("background_offset must be two numbers (left, right) in units of the line "
-                         f"FWHM, got {background_offset!r}") from None
+        raise InputError(
+            f"background_offset must be two numbers (left, right) in units of the line FWHM, got {background_offset!r}"
+        ) from None
     if not (left >= 0 and right >= 0):
         raise InputError(f"background_offset must be >= 0, got {background_offset!r}")
     bw = check_number("background_width", background_width, unit="multiple of the line FWHM")
@@ -470,11 +508,23 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
         f = detector_fwhm(e, si.fwhm_mnka) / 1000.0
         lo, hi = e - w * f / 2, e + w * f / 2
         if hi <= e_lo or lo >= e_hi:
-            raise InputError(f"lines: {line} at {e:.4f} keV lies outside the energy range of the "
-                             f"spectrum image ({e_lo:.3f}-{e_hi:.3f} keV)")
-        rows.append({"line": line, "energy_keV": e, "fwhm_eV": f * 1000.0, "lo_keV": lo, "hi_keV": hi,
-                     "bl_lo_keV": e - f * left - f * bw, "bl_hi_keV": e - f * left,
-                     "br_lo_keV": e + f * right, "br_hi_keV": e + f * right + f * bw})
+            raise InputError(
+                f"lines: {line} at {e:.4f} keV lies outside the energy range of the "
+                f"spectrum image ({e_lo:.3f}-{e_hi:.3f} keV)"
+            )
+        rows.append(
+            {
+                "line": line,
+                "energy_keV": e,
+                "fwhm_eV": f * 1000.0,
+                "lo_keV": lo,
+                "hi_keV": hi,
+                "bl_lo_keV": e - f * left - f * bw,
+                "bl_hi_keV": e - f * left,
+                "br_lo_keV": e + f * right,
+                "br_hi_keV": e + f * right + f * bw,
+            }
+        )
     if background == "windows":
         # Neighbouring lines whose windows overlap share background windows (the left one of the
         # lower line, the right one of the upper line), as exspy's estimate_background_windows.
@@ -493,19 +543,24 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
         if (r["lo_ch"], r["hi_ch"]) != (raw_lo, raw_hi):
             cut.append(f"{r['line']} integration window ({raw_hi - raw_lo} -> {r['hi_ch'] - r['lo_ch']} channels)")
         if r["hi_ch"] <= r["lo_ch"]:
-            raise InputError(f"width: the integration window of {r['line']} is narrower than one "
-                             "channel; use a larger width")
+            raise InputError(
+                f"width: the integration window of {r['line']} is narrower than one channel; use a larger width"
+            )
         if background == "windows":
             for side in ("bl", "br"):
                 a = _channel(r[f"{side}_lo_keV"], off, sc)
                 b = _channel(r[f"{side}_hi_keV"], off, sc)
                 if b < 0 or a >= n:
-                    raise InputError(f"background: the {'left' if side == 'bl' else 'right'} "
-                                     f"background window of {r['line']} lies outside the spectrum; "
-                                     "reduce background_offset/background_width or use background=None")
+                    raise InputError(
+                        f"background: the {'left' if side == 'bl' else 'right'} "
+                        f"background window of {r['line']} lies outside the spectrum; "
+                        "reduce background_offset/background_width or use background=None"
+                    )
                 if (a, b) != (max(a, 0), min(b, n)):
-                    cut.append(f"{r['line']} {'left' if side == 'bl' else 'right'} background window "
-                               f"({b - a} -> {min(b, n) - max(a, 0)} channels)")
+                    cut.append(
+                        f"{r['line']} {'left' if side == 'bl' else 'right'} background window "
+                        f"({b - a} -> {min(b, n) - max(a, 0)} channels)"
+                    )
                 a, b = max(a, 0), min(b, n)
                 if b <= a:  # exspy then takes the single channel at the window start
                     b = a + 1
@@ -514,8 +569,12 @@ def windows(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.
             for k in ("bl_lo_keV", "bl_hi_keV", "br_lo_keV", "br_hi_keV"):
                 del r[k]
     if cut:
-        warnings.warn(f"windows cut at the ends of the spectrum ({e_lo:.3f}-{e_hi:.3f} keV), only the channels "
-                      f"inside are summed: {'; '.join(cut)}", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"windows cut at the ends of the spectrum ({e_lo:.3f}-{e_hi:.3f} keV), only the channels "
+            f"inside are summed: {'; '.join(cut)}",
+            WindowClippedWarning,
+            stacklevel=3,
+        )
     return pd.DataFrame(rows)
 
 
@@ -523,7 +582,7 @@ def _combine(sums, n_lines, corr):
     """Window sums (..., 3 * n_lines) -> maps (..., n_lines): integral - corr * (left + right)."""
     if corr is None:
         return sums[..., :n_lines]
-    return sums[..., :n_lines] - corr * (sums[..., n_lines:2 * n_lines] + sums[..., 2 * n_lines:])
+    return sums[..., :n_lines] - corr * (sums[..., n_lines : 2 * n_lines] + sums[..., 2 * n_lines :])
 
 
 def _block_sums(block, starts, stops, block_info=None):
@@ -540,9 +599,14 @@ def _window_sums_lazy(data, starts, stops):
 
     nw = len(starts)
     partial = da.map_blocks(
-        _block_sums, data, np.asarray(starts, np.int64), np.asarray(stops, np.int64),
-        new_axis=3, chunks=(data.chunks[0], data.chunks[1], (1,) * len(data.chunks[2]), (nw,)),
-        dtype=np.float64, meta=np.empty((0, 0, 0, 0), np.float64),
+        _block_sums,
+        data,
+        np.asarray(starts, np.int64),
+        np.asarray(stops, np.int64),
+        new_axis=3,
+        chunks=(data.chunks[0], data.chunks[1], (1,) * len(data.chunks[2]), (nw,)),
+        dtype=np.float64,
+        meta=np.empty((0, 0, 0, 0), np.float64),
     )
     if len(data.chunks[2]) == 1:
         return partial[:, :, 0, :]
@@ -555,12 +619,24 @@ def _compute_checked(fn, si):
     except MixmapError:
         raise
     except Exception as exc:  # codec / IO errors while decoding chunks of the store
-        raise FormatError(f"si: reading the store {si.path!r} failed ({type(exc).__name__}: {exc}); "
-                          "the store is corrupted, convert or write it again") from exc
+        raise FormatError(
+            f"si: reading the store {si.path!r} failed ({type(exc).__name__}: {exc}); "
+            "the store is corrupted, convert or write it again"
+        ) from exc
 
 
-def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.0, 2.0),
-                 background_width=1.0, out=None, overwrite=False, progress=False):
+def element_maps(
+    si,
+    lines,
+    *,
+    width=2.0,
+    background=None,
+    background_offset=(2.0, 2.0),
+    background_width=1.0,
+    out=None,
+    overwrite=False,
+    progress=False,
+):
     """Element maps (window integrals around X-ray lines) in one streaming pass over the cube.
 
     For each line at energy E with detector resolution FWHM(E) (:func:`mixmap.detector_fwhm`,
@@ -629,8 +705,14 @@ def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.
     import dask.array as da
 
     si = _as_spectrum_image(si)
-    table = windows(si, lines, width=width, background=background,
-                    background_offset=background_offset, background_width=background_width)
+    table = windows(
+        si,
+        lines,
+        width=width,
+        background=background,
+        background_offset=background_offset,
+        background_width=background_width,
+    )
     names = list(table["line"])
     nl = len(names)
     starts = list(table["lo_ch"])
@@ -640,7 +722,7 @@ def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.
         starts += list(table["bl_lo_ch"]) + list(table["br_lo_ch"])
         stops += list(table["bl_hi_ch"]) + list(table["br_hi_ch"])
         n_int = (table["hi_ch"] - table["lo_ch"]).to_numpy(np.float64)
-        n_bg = (table["bl_hi_ch"] - table["bl_lo_ch"] + table["br_hi_ch"] - table["br_lo_ch"])
+        n_bg = table["bl_hi_ch"] - table["bl_lo_ch"] + table["br_hi_ch"] - table["br_lo_ch"]
         corr = n_int / n_bg.to_numpy(np.float64)
     sums = _window_sums_lazy(si.data, starts, stops)
     maps = sums.map_blocks(_combine, nl, corr, chunks=sums.chunks[:2] + ((nl,),), dtype=np.float64)
@@ -654,15 +736,19 @@ def element_maps(si, lines, *, width=2.0, background=None, background_offset=(2.
 
     local = _store_path(out)
     if local is not None and local.exists() and not overwrite:
-        raise InputError(f"out {str(local)!r} already exists; pass overwrite=True (CLI: --overwrite) "
-                         "or another path")
+        raise InputError(f"out {str(local)!r} already exists; pass overwrite=True (CLI: --overwrite) or another path")
     group = zarr.open_group(str(local) if local is not None else out, mode="w", zarr_format=3)
-    group.attrs["mixmap"] = {"format": "mixmap.element_maps", "version": FORMAT_VERSION,
-                             "source": si.path, "pixel_size_nm": si.pixel_size,
-                             "windows": table.to_dict(orient="records")}
-    targets = [group.create_array(name, shape=maps.shape[:2], dtype=np.float64,
-                                  chunks=tuple(c[0] for c in maps.chunks[:2]))
-               for name in names]
+    group.attrs["mixmap"] = {
+        "format": "mixmap.element_maps",
+        "version": FORMAT_VERSION,
+        "source": si.path,
+        "pixel_size_nm": si.pixel_size,
+        "windows": table.to_dict(orient="records"),
+    }
+    targets = [
+        group.create_array(name, shape=maps.shape[:2], dtype=np.float64, chunks=tuple(c[0] for c in maps.chunks[:2]))
+        for name in names
+    ]
     with _DaskProgress("maps", progress):
         _compute_checked(lambda: da.store([maps[:, :, k] for k in range(nl)], targets, lock=False), si)
     return {name: da.from_zarr(t) for name, t in zip(names, targets)}
@@ -700,9 +786,15 @@ class Profile:
     width: int
 
     def to_dict(self) -> dict:
-        return {"position_px": self.position_px, "position_m": self.position_m,
-                "values": self.values, "names": self.names, "start": self.start,
-                "end": self.end, "width": self.width}
+        return {
+            "position_px": self.position_px,
+            "position_m": self.position_m,
+            "values": self.values,
+            "names": self.names,
+            "start": self.start,
+            "end": self.end,
+            "width": self.width,
+        }
 
     def to_frame(self):
         """Tidy table: ``position_px``, ``position_m`` (if known) and one column per map/channel."""
@@ -725,8 +817,7 @@ def _point(name, p, shape):
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a (row, col) pair in pixels, got {p!r}") from None
     if not (0 <= r <= shape[0] - 1 and 0 <= c <= shape[1] - 1):
-        raise InputError(f"{name}={p!r} lies outside the image (rows 0..{shape[0] - 1}, "
-                         f"cols 0..{shape[1] - 1})")
+        raise InputError(f"{name}={p!r} lies outside the image (rows 0..{shape[0] - 1}, cols 0..{shape[1] - 1})")
     return r, c
 
 
@@ -812,8 +903,10 @@ def line_profile(image_or_cube, start, end, *, width=1, pixel_size=None, order=1
         if arr.ndim == 3:
             names = tuple(str(k) for k in range(arr.shape[2]))
         elif arr.ndim != 2:
-            raise InputError("image_or_cube must be a 2-D image, a (y, x, k) cube, a dict of maps "
-                             f"or a SpectrumImage, got an array of shape {arr.shape}")
+            raise InputError(
+                "image_or_cube must be a 2-D image, a (y, x, k) cube, a dict of maps "
+                f"or a SpectrumImage, got an array of shape {arr.shape}"
+            )
     if not np.all(np.isfinite(arr)):
         raise InputError("image_or_cube contains NaN or infinite values")
     full_shape = (arr.shape[0] + offset[0], arr.shape[1] + offset[1])
@@ -825,14 +918,18 @@ def line_profile(image_or_cube, start, end, *, width=1, pixel_size=None, order=1
         pixel_size = check_number("pixel_size", pixel_size, unit="nm")
     src = (p0[0] - offset[0], p0[1] - offset[1])
     dst = (p1[0] - offset[0], p1[1] - offset[1])
-    values = profile_line(arr, src, dst, linewidth=int(width), order=int(order), mode="nearest",
-                          reduce_func=np.mean)
+    values = profile_line(arr, src, dst, linewidth=int(width), order=int(order), mode="nearest", reduce_func=np.mean)
     n = values.shape[0]
     pos = np.linspace(0.0, length, n)
-    return Profile(position_px=pos,
-                   position_m=None if pixel_size is None else pos * pixel_size * 1e-9,
-                   values=np.asarray(values, dtype=np.float64), names=names,
-                   start=tuple(p0), end=tuple(p1), width=int(width))
+    return Profile(
+        position_px=pos,
+        position_m=None if pixel_size is None else pos * pixel_size * 1e-9,
+        values=np.asarray(values, dtype=np.float64),
+        names=names,
+        start=tuple(p0),
+        end=tuple(p1),
+        width=int(width),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -848,8 +945,18 @@ _RSCIIO = {
     ".rpl": ("ripple", {}),
     ".hspy": ("hspy", {}),
 }
-_LENGTH_NM = {"nm": 1.0, "µm": 1e3, "um": 1e3, "μm": 1e3, "micron": 1e3, "mm": 1e6, "m": 1e9,
-              "pm": 1e-3, "Å": 0.1, "A": 0.1}
+_LENGTH_NM = {
+    "nm": 1.0,
+    "µm": 1e3,
+    "um": 1e3,
+    "μm": 1e3,
+    "micron": 1e3,
+    "mm": 1e6,
+    "m": 1e9,
+    "pm": 1e-3,
+    "Å": 0.1,
+    "A": 0.1,
+}
 
 
 def _get(d, *keys):
@@ -887,17 +994,22 @@ def _spectrum_image_from_rsciio(dicts, name):
             "pixel_size": pixel,
             "elements": list(_get(meta, "Sample", "elements") or []),
         }
-    raise FormatError(f"src {name!r}: no (y, x, E) EDS spectrum image found in the file (looked for "
-                      "a 3-D signal whose last axis is an energy in eV or keV)")
+    raise FormatError(
+        f"src {name!r}: no (y, x, E) EDS spectrum image found in the file (looked for "
+        "a 3-D signal whose last axis is an energy in eV or keV)"
+    )
 
 
 def _integer_counts(arr):
     """Cast a lazy float cube of whole counts to uint32, checking every block."""
+
     def cast(block):
-        if block.size and (np.any(block < 0) or np.any(block != np.round(block))
-                           or np.any(block > np.iinfo(np.uint32).max)):
-            raise DataError("src: the spectrum image holds non-integer or negative values; "
-                            "mixmap stores raw counts only")
+        if block.size and (
+            np.any(block < 0) or np.any(block != np.round(block)) or np.any(block > np.iinfo(np.uint32).max)
+        ):
+            raise DataError(
+                "src: the spectrum image holds non-integer or negative values; mixmap stores raw counts only"
+            )
         return block.astype(np.uint32)
 
     return arr.map_blocks(cast, dtype=np.uint32)
@@ -936,8 +1048,10 @@ def _read_h5oina(path, name):
             raise FormatError(f"src {name!r}: no EDS data in '/{slice_name}'")
         base = f"/{slice_name}/{tech}"
         if f"{base}/Data/Spectrum" not in f:
-            raise FormatError(f"src {name!r}: '{base}/Data/Spectrum' is missing; export the map from "
-                              "AZtec with spectrum data (h5oina format version >= 7)")
+            raise FormatError(
+                f"src {name!r}: '{base}/Data/Spectrum' is missing; export the map from "
+                "AZtec with spectrum data (h5oina format version >= 7)"
+            )
         hdr = f[f"{base}/Header"]
 
         def scalar(key, required=True):
@@ -950,8 +1064,10 @@ def _read_h5oina(path, name):
         nx, ny = int(scalar("X Cells")), int(scalar("Y Cells"))
         spec = f[f"{base}/Data/Spectrum"]
         if spec.ndim != 2 or spec.shape[0] != nx * ny:
-            raise FormatError(f"src {name!r}: '{base}/Data/Spectrum' has shape {spec.shape}, "
-                              f"expected ({nx * ny}, channels) for {ny} x {nx} pixels")
+            raise FormatError(
+                f"src {name!r}: '{base}/Data/Spectrum' has shape {spec.shape}, "
+                f"expected ({nx * ny}, channels) for {ny} x {nx} pixels"
+            )
         nc = spec.shape[1]
         rows = max(1, min(ny, int(CHUNK_BYTES * 4 // max(nx * nc * spec.dtype.itemsize, 1))))
         data = da.from_array(spec, chunks=(rows * nx, nc), lock=True)
@@ -959,7 +1075,7 @@ def _read_h5oina(path, name):
         elements = []
         wi = f.get(f"{base}/Data/Window Integral")
         if wi is not None:
-            from .xray import _table
+            from .chemistry.xray import _table
 
             sym = {r.Z: r.element for r in _table().values()}
             for ds in wi.values():
@@ -1031,8 +1147,9 @@ def convert(src, dst, *, chunks=None, fwhm_mnka=None, overwrite=False, progress=
         raise FormatError(f"src {name!r}: no such file")
     dst_path = _store_path(dst)
     if dst_path is not None and dst_path.exists() and not overwrite:
-        raise InputError(f"dst {str(dst_path)!r} already exists; pass overwrite=True (CLI: --overwrite) "
-                         "or another path")
+        raise InputError(
+            f"dst {str(dst_path)!r} already exists; pass overwrite=True (CLI: --overwrite) or another path"
+        )
     ext = src_path.suffix.lower()
     handle = None
     try:
@@ -1057,8 +1174,9 @@ def convert(src, dst, *, chunks=None, fwhm_mnka=None, overwrite=False, progress=
             except MixmapError:
                 raise
             except Exception as exc:
-                raise FormatError(f"src {name!r}: RosettaSciIO could not read the file "
-                                  f"({type(exc).__name__}: {exc})") from exc
+                raise FormatError(
+                    f"src {name!r}: RosettaSciIO could not read the file ({type(exc).__name__}: {exc})"
+                ) from exc
             data, attrs = _spectrum_image_from_rsciio(dicts, name)
         else:
             known = ", ".join(sorted([*_RSCIIO, ".raw", ".h5oina"]))
@@ -1071,8 +1189,9 @@ def convert(src, dst, *, chunks=None, fwhm_mnka=None, overwrite=False, progress=
             data = _integer_counts(data)
         if fwhm_mnka is not None:
             attrs["fwhm_mnka"] = fwhm_mnka
-        return write_spectrum_image(dst, data, chunks=chunks, source=src_path.name,
-                                    overwrite=overwrite, progress=progress, **attrs)
+        return write_spectrum_image(
+            dst, data, chunks=chunks, source=src_path.name, overwrite=overwrite, progress=progress, **attrs
+        )
     finally:
         if handle is not None:
             handle.close()

@@ -15,35 +15,7 @@ unless ``x_unit=`` says "mm", "um" or "nm"; several parallel scans as a 2-D ``c`
 
 from __future__ import annotations
 
-from .._lazy import attach
+import lazy_loader as _lazy
 
-_API = {
-    "read_profile": "_io",
-    "Profile": "_preprocess",
-    "PlateauWarning": "_preprocess",
-    "preprocess": "_preprocess",
-    "ErfcFit": "_fits",
-    "ThinFilmFit": "_fits",
-    "SemiInfiniteFit": "_fits",
-    "fit_erfc": "_fits",
-    "fit_thin_film": "_fits",
-    "fit_semi_infinite": "_fits",
-    "DiffusivityResult": "_matano",
-    "HallResult": "_matano",
-    "matano_plane": "_matano",
-    "boltzmann_matano": "_matano",
-    "sauer_freise": "_matano",
-    "hall": "_matano",
-    "MonteCarloResult": "_mc",
-    "monte_carlo": "_mc",
-    "ForwardFit": "_forward",
-    "simulate": "_forward",
-    "fit_forward": "_forward",
-    "ArrheniusFit": "_arrhenius",
-    "ParabolicFit": "_arrhenius",
-    "fit_arrhenius": "_arrhenius",
-    "fit_parabolic": "_arrhenius",
-    "parse_time": "_io",
-}
-
-__getattr__, __dir__, __all__ = attach(__name__, _API)
+# Public names are declared once, in __init__.pyi (also read by IDEs and type checkers).
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

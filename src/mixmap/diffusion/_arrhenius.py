@@ -82,8 +82,9 @@ def _std_errors(err, like, name, unit):
     except (TypeError, ValueError):
         e = None
     if e is None or e.shape != like.shape or not np.all(np.isfinite(e) & (e > 0)):
-        raise InputError(f"{name} must be positive finite standard errors, one per value or one for all "
-                         f"({unit}), got {err!r}")
+        raise InputError(
+            f"{name} must be positive finite standard errors, one per value or one for all ({unit}), got {err!r}"
+        )
     return e
 
 
@@ -101,14 +102,14 @@ def _wls(X, y, w, weighted, level, centered=True):
     cov = np.linalg.inv(XtW @ X)
     beta = cov @ (XtW @ y)
     res = y - X @ beta
-    chi2 = float((w * res ** 2).sum())
+    chi2 = float((w * res**2).sum())
     if weighted:
         q = norm.ppf(0.5 + level / 2)
     else:
         dof = y.size - X.shape[1]
         cov = cov * chi2 / dof
         q = student.ppf(0.5 + level / 2, dof)
-    sst = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum()) if centered else float((w * y ** 2).sum())
+    sst = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum()) if centered else float((w * y**2).sum())
     r2 = 1.0 - chi2 / sst if sst > 0 else np.nan
     return beta, cov, q, r2
 
@@ -188,12 +189,25 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     Ea = -beta[1] * R_GAS / 1e3  # kJ/mol
     Ea_se = se[1] * R_GAS / 1e3
     ci = (Ea - q * Ea_se, Ea + q * Ea_se)
-    return ArrheniusFit(Ea_kJmol=float(Ea), Ea_stderr_kJmol=float(Ea_se), Ea_ci_kJmol=tuple(map(float, ci)),
-                        Ea_eV=float(Ea * EV_PER_KJMOL), Ea_stderr_eV=float(Ea_se * EV_PER_KJMOL),
-                        Ea_ci_eV=tuple(float(v * EV_PER_KJMOL) for v in ci), D0=float(np.exp(beta[0])),
-                        D0_ci=(float(np.exp(beta[0] - q * se[0])), float(np.exp(beta[0] + q * se[0]))),
-                        lnD0_stderr=float(se[0]), r2=float(r2), level=level, weighted=weighted, n=n, T=T, D=D,
-                        D_err=err, cov=cov)
+    return ArrheniusFit(
+        Ea_kJmol=float(Ea),
+        Ea_stderr_kJmol=float(Ea_se),
+        Ea_ci_kJmol=tuple(map(float, ci)),
+        Ea_eV=float(Ea * EV_PER_KJMOL),
+        Ea_stderr_eV=float(Ea_se * EV_PER_KJMOL),
+        Ea_ci_eV=tuple(float(v * EV_PER_KJMOL) for v in ci),
+        D0=float(np.exp(beta[0])),
+        D0_ci=(float(np.exp(beta[0] - q * se[0])), float(np.exp(beta[0] + q * se[0]))),
+        lnD0_stderr=float(se[0]),
+        r2=float(r2),
+        level=level,
+        weighted=weighted,
+        n=n,
+        T=T,
+        D=D,
+        D_err=err,
+        cov=cov,
+    )
 
 
 @dataclass(frozen=True)
@@ -296,14 +310,16 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
     weighted = L_err is not None
     if weighted:
         err = _std_errors(L_err, L, "L_err", "unit of L")
-        w = err ** -2.0
+        w = err**-2.0
     else:
         err = None
         w = np.ones_like(L)
     need = k_par if weighted else k_par + 1
     if n < need or np.unique(t).size < k_par:
-        raise DataError(f"fit_parabolic needs at least {need} points at {k_par} different times"
-                        + ("" if weighted else " (give L_err to fit fewer)"))
+        raise DataError(
+            f"fit_parabolic needs at least {need} points at {k_par} different times"
+            + ("" if weighted else " (give L_err to fit fewer)")
+        )
     s = np.sqrt(t)
     X = np.vstack([np.ones_like(s), s]).T if intercept else s[:, None]
     beta, cov, q, r2 = _wls(X, L, w, weighted, level, centered=intercept)
@@ -316,7 +332,20 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
         wl = (L[pos] / err[pos]) ** 2 if weighted else np.ones(pos.sum())  # 1/var(ln L)
         b, c2, _, _ = _wls(A, np.log(L[pos]), wl, weighted, level)
         expo, expo_se = float(b[1]), float(np.sqrt(c2[1, 1]))
-    return ParabolicFit(k=k, k_stderr=float(se[-1]), ci=(float(k - q * se[-1]), float(k + q * se[-1])),
-                        kp=k * k, L0=float(beta[0]) if intercept else 0.0,
-                        L0_stderr=float(se[0]) if intercept else np.nan, exponent=expo, exponent_stderr=expo_se,
-                        r2=float(r2), level=level, n=n, weighted=weighted, t=t, L=L, L_err=err)
+    return ParabolicFit(
+        k=k,
+        k_stderr=float(se[-1]),
+        ci=(float(k - q * se[-1]), float(k + q * se[-1])),
+        kp=k * k,
+        L0=float(beta[0]) if intercept else 0.0,
+        L0_stderr=float(se[0]) if intercept else np.nan,
+        exponent=expo,
+        exponent_stderr=expo_se,
+        r2=float(r2),
+        level=level,
+        n=n,
+        weighted=weighted,
+        t=t,
+        L=L,
+        L_err=err,
+    )

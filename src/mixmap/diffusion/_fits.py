@@ -25,10 +25,12 @@ def _instrument(instrument_sigma, x_unit):
 
 def _correct(D_app, t, s_instr, what):
     """D = D_app - sigma^2/(2t): a Gaussian probe of sd sigma adds sigma^2 to the profile variance 2Dt."""
-    D = D_app - s_instr ** 2 / (2.0 * t)
+    D = D_app - s_instr**2 / (2.0 * t)
     if s_instr > 0 and D <= 0:
-        raise DataError(f"{what}: the profile (apparent D = {D_app:.3g} m^2/s) is not wider than the "
-                        f"instrument broadening (sigma = {s_instr:.3g} m); D cannot be resolved")
+        raise DataError(
+            f"{what}: the profile (apparent D = {D_app:.3g} m^2/s) is not wider than the "
+            f"instrument broadening (sigma = {s_instr:.3g} m); D cannot be resolved"
+        )
     return D
 
 
@@ -141,9 +143,21 @@ def fit_erfc(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outlier_si
     D = _correct(D_app, t, s_instr, "fit_erfc")
     fitted = erfc_profile(p.x, *popt)
     r2, rms = _stats(p.c, fitted)
-    return ErfcFit(D=float(D), D_stderr=float(w * se[3] / (2.0 * t)), x0=float(x0), x0_stderr=float(se[2]),
-                   c_left=float(cl), c_right=float(cr), r2=r2, rms=rms, D_apparent=float(D_app), t=t,
-                   instrument_sigma=s_instr, x=p.x, fitted=fitted)
+    return ErfcFit(
+        D=float(D),
+        D_stderr=float(w * se[3] / (2.0 * t)),
+        x0=float(x0),
+        x0_stderr=float(se[2]),
+        c_left=float(cl),
+        c_right=float(cr),
+        r2=r2,
+        rms=rms,
+        D_apparent=float(D_app),
+        t=t,
+        instrument_sigma=s_instr,
+        x=p.x,
+        fitted=fitted,
+    )
 
 
 @dataclass(frozen=True)
@@ -177,8 +191,7 @@ def _gauss(x, bg, a, x0, w):
     return bg + a * np.exp(-(((x - x0) / w) ** 2))
 
 
-def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outlier_sigma=3.0,
-                  grid=None) -> ThinFilmFit:
+def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outlier_sigma=3.0, grid=None) -> ThinFilmFit:
     """Fit the thin-film (Gaussian) solution of Fick's second law.
 
     c(x) = c_bg + M/sqrt(4 pi D t) exp(-(x - x0)^2/(4 D t)) for a thin source of M per unit area at x0
@@ -221,9 +234,22 @@ def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outli
     amount_se = SQRT_PI * np.sqrt(max((w * se[1]) ** 2 + (a * se[3]) ** 2 + 2 * a * w * pcov[1, 3], 0.0))
     fitted = _gauss(xs, *popt)
     r2, rms = _stats(ys, fitted)
-    return ThinFilmFit(D=float(D), D_stderr=float(w * se[3] / (2 * t)), x0=float(x0), amount=float(amount),
-                       amount_stderr=float(amount_se), peak=float(a), background=float(bg), r2=r2, rms=rms,
-                       D_apparent=float(D_app), t=t, instrument_sigma=s_instr, x=xs, fitted=fitted)
+    return ThinFilmFit(
+        D=float(D),
+        D_stderr=float(w * se[3] / (2 * t)),
+        x0=float(x0),
+        amount=float(amount),
+        amount_stderr=float(amount_se),
+        peak=float(a),
+        background=float(bg),
+        r2=r2,
+        rms=rms,
+        D_apparent=float(D_app),
+        t=t,
+        instrument_sigma=s_instr,
+        x=xs,
+        fitted=fitted,
+    )
 
 
 def _peak_profile(x, c, x_unit, outlier_sigma, grid):
@@ -252,9 +278,21 @@ def _peak_profile(x, c, x_unit, outlier_sigma, grid):
     else:
         xg = np.asarray(grid, dtype=float)
     cg = np.interp(xg, xm[ok], avg[ok])
-    return Profile(x=xg, c=cg, c_smooth=cg, sigma=np.nan, c_left=float(cg[0]), c_right=float(cg[-1]),
-                   plateau_left=True, plateau_right=True, window=0, order=0, n_plateau=0, n_scans=cm.shape[0],
-                   outliers=np.argwhere(mask))
+    return Profile(
+        x=xg,
+        c=cg,
+        c_smooth=cg,
+        sigma=np.nan,
+        c_left=float(cg[0]),
+        c_right=float(cg[-1]),
+        plateau_left=True,
+        plateau_right=True,
+        window=0,
+        order=0,
+        n_plateau=0,
+        n_scans=cm.shape[0],
+        outliers=np.argwhere(mask),
+    )
 
 
 @dataclass(frozen=True)
@@ -281,8 +319,9 @@ class SemiInfiniteFit:
         return {k: v for k, v in asdict(self).items() if k not in ("x", "fitted")}
 
 
-def fit_semi_infinite(x, c=None, t=None, *, surface=None, instrument_sigma=None, x_unit="m",
-                      outlier_sigma=3.0, grid=None) -> SemiInfiniteFit:
+def fit_semi_infinite(
+    x, c=None, t=None, *, surface=None, instrument_sigma=None, x_unit="m", outlier_sigma=3.0, grid=None
+) -> SemiInfiniteFit:
     """Fit the constant-surface-source solution c = c_b + (c_s - c_b) erfc(d/(2 sqrt(D t))), d = |x - x_s|.
 
     In-diffusion from a surface held at c_s into a semi-infinite body at c_b (ref. 002:
@@ -311,7 +350,7 @@ def fit_semi_infinite(x, c=None, t=None, *, surface=None, instrument_sigma=None,
     d = np.abs(p.x - xs_)
     ys = p.c
     order = np.argsort(d)
-    cs0, cb0 = float(ys[order[0]]), float(np.median(ys[order[-max(5, d.size // 10):]]))
+    cs0, cb0 = float(ys[order[0]]), float(np.median(ys[order[-max(5, d.size // 10) :]]))
     if cs0 == cb0:
         raise DataError("fit_semi_infinite: the profile is flat; no in-diffusion to fit")
     yn = (ys - cb0) / (cs0 - cb0)
@@ -330,6 +369,17 @@ def fit_semi_infinite(x, c=None, t=None, *, surface=None, instrument_sigma=None,
     D = _correct(D_app, t, s_instr, "fit_semi_infinite")
     fitted = f(d, *popt)
     r2, rms = _stats(ys, fitted)
-    return SemiInfiniteFit(D=float(D), D_stderr=float(w * se[2] / (2 * t)), surface=float(xs_),
-                           c_surface=float(cs), c_bulk=float(cb), r2=r2, rms=rms, D_apparent=float(D_app), t=t,
-                           instrument_sigma=s_instr, x=p.x, fitted=fitted)
+    return SemiInfiniteFit(
+        D=float(D),
+        D_stderr=float(w * se[2] / (2 * t)),
+        surface=float(xs_),
+        c_surface=float(cs),
+        c_bulk=float(cb),
+        r2=r2,
+        rms=rms,
+        D_apparent=float(D_app),
+        t=t,
+        instrument_sigma=s_instr,
+        x=p.x,
+        fitted=fitted,
+    )

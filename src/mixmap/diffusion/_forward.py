@@ -25,8 +25,9 @@ def diffusivity_table(D, c_lo: float, c_hi: float, n: int = TABLE_POINTS):
         try:
             vals = np.asarray(D(grid), dtype=float) * np.ones_like(grid)
         except Exception as exc:
-            raise InputError(f"D(c) failed on an array of concentrations: {exc}; it must accept a NumPy "
-                             "array and return D in m^2/s") from None
+            raise InputError(
+                f"D(c) failed on an array of concentrations: {exc}; it must accept a NumPy array and return D in m^2/s"
+            ) from None
     elif np.ndim(D) == 0:
         vals = np.array([float(D)])
         grid = np.array([c_lo])
@@ -38,8 +39,10 @@ def diffusivity_table(D, c_lo: float, c_hi: float, n: int = TABLE_POINTS):
         if cg.ndim != 1 or cg.shape != dg.shape or cg.size < 2 or np.any(np.diff(cg) <= 0):
             raise InputError("a D table needs increasing c_grid and D_grid of the same length >= 2")
         if cg[0] > c_lo + 1e-12 * max(1.0, abs(c_lo)) or cg[-1] < c_hi - 1e-12 * max(1.0, abs(c_hi)):
-            raise InputError(f"the D table covers c in [{cg[0]:.4g}, {cg[-1]:.4g}] but the profile spans "
-                             f"[{c_lo:.4g}, {c_hi:.4g}]; extend the table (nothing is extrapolated)")
+            raise InputError(
+                f"the D table covers c in [{cg[0]:.4g}, {cg[-1]:.4g}] but the profile spans "
+                f"[{c_lo:.4g}, {c_hi:.4g}]; extend the table (nothing is extrapolated)"
+            )
         if np.any(~np.isfinite(dg)) or np.any(dg <= 0):
             raise InputError("D_grid must be positive and finite (m^2/s)")
         grid = np.linspace(c_lo, c_hi, n) if c_hi > c_lo else np.array([c_lo])
@@ -52,7 +55,8 @@ def diffusivity_table(D, c_lo: float, c_hi: float, n: int = TABLE_POINTS):
 
 def time_schedule(t_out, n_steps: int):
     """Step end times: quadratic spacing t_max (k/N)^2 (fine steps while the initial step relaxes)
-    merged with the requested output times; returns (times, save flags)."""
+    merged with the requested output times; returns (times, save flags).
+    """
     t_out = np.asarray(t_out, dtype=float)
     base = t_out.max() * (np.arange(1, n_steps + 1) / n_steps) ** 2
     times = np.unique(np.concatenate([base, t_out]))
@@ -60,8 +64,19 @@ def time_schedule(t_out, n_steps: int):
     return times, save
 
 
-def simulate(x, c0, D, t, *, n_steps: int = 100, scheme: str = "crank-nicolson", iteration: str = "newton",
-             x_unit="m", tol=None, max_iter: int = 50):
+def simulate(
+    x,
+    c0,
+    D,
+    t,
+    *,
+    n_steps: int = 100,
+    scheme: str = "crank-nicolson",
+    iteration: str = "newton",
+    x_unit="m",
+    tol=None,
+    max_iter: int = 50,
+):
     """Solve dc/dt = d/dx (D(c) dc/dx) with zero-flux ends (implicit finite volumes, Numba).
 
     Crank-Nicolson (theta = 1/2, second order in time; the first four steps are fully implicit to damp
@@ -142,8 +157,9 @@ def simulate(x, c0, D, t, *, n_steps: int = 100, scheme: str = "crank-nicolson",
     rng = float(c0.max() - c0.min()) or 1.0
     if tol is None:
         tol = 1e-6 if iteration == "newton" else 1e-9
-    out, _ = diffuse(x, c0, times, theta, n_start, c_lo, c_step, tab, int(max_iter), tol * rng, save,
-                     iteration == "newton")
+    out, _ = diffuse(
+        x, c0, times, theta, n_start, c_lo, c_step, tab, int(max_iter), tol * rng, save, iteration == "newton"
+    )
     return out[0] if scalar else out
 
 
@@ -154,7 +170,7 @@ def _basis(model, y, knots, degree):
     if model == "exp":
         return np.vstack([np.ones_like(y), y]).T
     if model == "poly-logD":
-        return np.vstack([y ** k for k in range(degree + 1)]).T
+        return np.vstack([y**k for k in range(degree + 1)]).T
     # piecewise linear in log D through the knots (hat functions)
     B = np.empty((y.size, knots.size))
     for j in range(knots.size):
@@ -210,9 +226,19 @@ class ForwardFit:
         return np.exp(_basis(self.model, np.atleast_1d(y), self.knots, degree) @ self.params)
 
     def to_dict(self) -> dict:
-        return {"model": self.model, "params": self.params.tolist(), "x0_m": self.x0, "c_left": self.c_left,
-                "c_right": self.c_right, "r2": self.r2, "rms": self.rms, "level": self.level, "t_s": self.t,
-                "c": self.c.tolist(), "D_m2_s": self.D.tolist()}
+        return {
+            "model": self.model,
+            "params": self.params.tolist(),
+            "x0_m": self.x0,
+            "c_left": self.c_left,
+            "c_right": self.c_right,
+            "r2": self.r2,
+            "rms": self.rms,
+            "level": self.level,
+            "t_s": self.t,
+            "c": self.c.tolist(),
+            "D_m2_s": self.D.tolist(),
+        }
 
     def to_frame(self):
         import pandas as pd
@@ -220,9 +246,21 @@ class ForwardFit:
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D, "D_low": self.D_low, "D_high": self.D_high})
 
 
-def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", outlier_sigma=3.0,
-                grid=None, level: float = 0.95, n_steps: int = 80, pad: float = 6.0,
-                points_per_width: int = 24) -> ForwardFit:
+def fit_forward(
+    x,
+    c=None,
+    t=None,
+    *,
+    model="exp",
+    degree: int = 2,
+    x_unit="m",
+    outlier_sigma=3.0,
+    grid=None,
+    level: float = 0.95,
+    n_steps: int = 80,
+    pad: float = 6.0,
+    points_per_width: int = 24,
+) -> ForwardFit:
     """Fit a parametric D(C) by forward simulation (least squares on the profile).
 
     The robust alternative to differentiating noisy data (Boltzmann-Matano): the diffusion couple
@@ -283,8 +321,10 @@ def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", 
     def set_grid(h, pad_):
         n_sim = int(np.ceil((xs[-1] + 2 * pad_) / h)) + 1
         if n_sim > 20000:
-            raise DataError("fit_forward: the solver grid would need more than 20000 nodes (D(C) spans too "
-                            "wide a range for this profile length); crop the profile or use a simpler model")
+            raise DataError(
+                "fit_forward: the solver grid would need more than 20000 nodes (D(C) spans too "
+                "wide a range for this profile length); crop the profile or use a simpler model"
+            )
         grid["h"], grid["pad"] = h, pad_
         grid["xg"] = -pad_ + h * np.arange(n_sim)
 
@@ -339,7 +379,21 @@ def fit_forward(x, c=None, t=None, *, model="exp", degree: int = 2, x_unit="m", 
     sd = np.sqrt(np.einsum("ij,jk,ik->i", B, cov[:nb, :nb], B))
     z = norm.ppf(0.5 + level / 2)
     cl, cr = float(sol.x[nb + 1]), float(sol.x[nb + 2])
-    return ForwardFit(model=name, c=cl + yl * (cr - cl), D=np.exp(logd), D_low=np.exp(logd - z * sd),
-                      D_high=np.exp(logd + z * sd), params=theta, x0=float(p.x[0] + sol.x[nb] * L),
-                      c_left=cl, c_right=cr, r2=1.0 - sse / sst if sst > 0 else np.nan,
-                      rms=float(np.sqrt(sse / n)), level=level, t=t, x=p.x, fitted=p.c + r, knots=knots)
+    return ForwardFit(
+        model=name,
+        c=cl + yl * (cr - cl),
+        D=np.exp(logd),
+        D_low=np.exp(logd - z * sd),
+        D_high=np.exp(logd + z * sd),
+        params=theta,
+        x0=float(p.x[0] + sol.x[nb] * L),
+        c_left=cl,
+        c_right=cr,
+        r2=1.0 - sse / sst if sst > 0 else np.nan,
+        rms=float(np.sqrt(sse / n)),
+        level=level,
+        t=t,
+        x=p.x,
+        fitted=p.c + r,
+        knots=knots,
+    )

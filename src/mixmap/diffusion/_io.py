@@ -7,21 +7,18 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, FormatError, InputError
+from .._units import LENGTH_M, TIME_S, length_factor
+from ..errors import DataError, FormatError, InputError, UnitWarning
 
-X_UNITS = {"m": 1.0, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "μm": 1e-6, "micron": 1e-6, "nm": 1e-9}
-TIME_UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0, "d": 86400.0, "day": 86400.0}
+X_UNITS = LENGTH_M  # one units table for the package (mixmap._units)
+TIME_UNITS = TIME_S
 MIN_POINTS = 12
 MAX_SPAN_M = 1.0  # a longer profile almost surely has positions in um/nm given as m
 
 
 def x_scale(x_unit) -> float:
     """Metres per unit of ``x_unit`` ("m", "mm", "um"/"µm", "nm")."""
-    key = "m" if x_unit is None else str(x_unit).strip().lower().replace("μ", "µ")
-    key = key.replace("µm", "um")
-    if key not in X_UNITS:
-        raise InputError(f"x_unit={x_unit!r} is not known; use one of 'm', 'mm', 'um', 'nm'")
-    return X_UNITS[key]
+    return length_factor(x_unit, "x_unit")
 
 
 def parse_time(value) -> float:
@@ -65,15 +62,18 @@ def _bad_indices(mask) -> str:
 
 def unpack_line_profile(x, c):
     """(positions in m, values) from a :func:`mixmap.line_profile` result passed as ``x`` with
-    ``c=None``; other inputs are returned unchanged."""
+    ``c=None``; other inputs are returned unchanged.
+    """
     if c is None and hasattr(x, "position_m") and hasattr(x, "values"):
         if x.position_m is None:
             raise InputError("the line profile has no position_m; call mixmap.line_profile(..., pixel_size=nm)")
         v = np.asarray(x.values, dtype=float)
         if v.ndim != 1:
             names = ", ".join(map(str, x.names or ()))
-            raise InputError(f"the line profile holds {v.shape[1]} maps ({names}); pass one concentration, "
-                             "e.g. x=lp.position_m, c=lp.values[:, k] or c=A/(A+B) of two columns")
+            raise InputError(
+                f"the line profile holds {v.shape[1]} maps ({names}); pass one concentration, "
+                "e.g. x=lp.position_m, c=lp.values[:, k] or c=A/(A+B) of two columns"
+            )
         return np.asarray(x.position_m, dtype=float), v
     return x, c
 
@@ -91,36 +91,52 @@ def check_profile(x, c, *, x_unit="m", min_points: int = MIN_POINTS):
     if c.ndim == 1:
         c = c[None, :]
     if c.ndim != 2 or c.shape[1] != x.size:
-        raise InputError(f"c must have shape ({x.size},) or (n_scans, {x.size}) to match x, got {np.shape(c)}"
-                         " (parallel scans go in rows)")
+        raise InputError(
+            f"c must have shape ({x.size},) or (n_scans, {x.size}) to match x, got {np.shape(c)}"
+            " (parallel scans go in rows)"
+        )
     if x.size < min_points:
-        raise DataError(f"the profile has {x.size} points; at least {min_points} are needed "
-                        "(both plateaus and the transition must be sampled)")
+        raise DataError(
+            f"the profile has {x.size} points; at least {min_points} are needed "
+            "(both plateaus and the transition must be sampled)"
+        )
     if not np.all(np.isfinite(x)):
-        raise DataError(f"x has {np.sum(~np.isfinite(x))} NaN/inf values at indices "
-                        f"{_bad_indices(~np.isfinite(x))}; remove those points from x and c")
+        raise DataError(
+            f"x has {np.sum(~np.isfinite(x))} NaN/inf values at indices "
+            f"{_bad_indices(~np.isfinite(x))}; remove those points from x and c"
+        )
     bad = ~np.isfinite(c)
     if bad.any():
-        raise DataError(f"c has {bad.sum()} NaN/inf values at indices {_bad_indices(bad.any(0))}; "
-                        "remove those points (e.g. keep = np.isfinite(c); x, c = x[keep], c[keep])")
+        raise DataError(
+            f"c has {bad.sum()} NaN/inf values at indices {_bad_indices(bad.any(0))}; "
+            "remove those points (e.g. keep = np.isfinite(c); x, c = x[keep], c[keep])"
+        )
     d = np.diff(x)
     if np.any(d == 0):
-        raise DataError(f"x has duplicate positions at indices {_bad_indices(np.r_[d == 0, False])}; "
-                        "average the repeated points or remove them")
+        raise DataError(
+            f"x has duplicate positions at indices {_bad_indices(np.r_[d == 0, False])}; "
+            "average the repeated points or remove them"
+        )
     if np.all(d < 0):
         x, c, d = x[::-1], c[:, ::-1], -d[::-1]
     elif not np.all(d > 0):
-        raise DataError(f"x is not monotonic (it changes direction at indices "
-                        f"{_bad_indices(np.r_[np.diff(np.sign(d)) != 0, False, False])}); sort the "
-                        "points by position (order = np.argsort(x)) or split the scan")
+        raise DataError(
+            f"x is not monotonic (it changes direction at indices "
+            f"{_bad_indices(np.r_[np.diff(np.sign(d)) != 0, False, False])}); sort the "
+            "points by position (order = np.argsort(x)) or split the scan"
+        )
     x = x * x_scale(x_unit)
     span = float(x[-1] - x[0])
     if span > MAX_SPAN_M:
         import warnings
 
-        warnings.warn(f"the profile spans {span:.3g} m: positions are taken in {x_unit or 'm'}; if they are "
-                      "in um or nm pass x_unit='um'/'nm' (command line: --x-unit, or a header such as x_um), "
-                      "otherwise D is off by orders of magnitude", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"the profile spans {span:.3g} m: positions are taken in {x_unit or 'm'}; if they are "
+            "in um or nm pass x_unit='um'/'nm' (command line: --x-unit, or a header such as x_um), "
+            "otherwise D is off by orders of magnitude",
+            UnitWarning,
+            stacklevel=3,
+        )
     return x, c
 
 
@@ -199,7 +215,9 @@ def read_profile(path, *, x_col=0, c_cols=None, x_unit=None, sep=None):
         raise FormatError(f"{path} has no concentration column")
     keep = np.isfinite(x) & np.all(np.isfinite(c), axis=0)
     if not keep.all():
-        raise DataError(f"{path}: {np.sum(~keep)} rows have empty or non-numeric cells (first at data "
-                        f"row {int(np.flatnonzero(~keep)[0]) + 1}); fill or delete them")
+        raise DataError(
+            f"{path}: {np.sum(~keep)} rows have empty or non-numeric cells (first at data "
+            f"row {int(np.flatnonzero(~keep)[0]) + 1}); fill or delete them"
+        )
     x, c = check_profile(x, c, x_unit=x_unit)
     return x, (c[0] if c.shape[0] == 1 else c)

@@ -42,8 +42,15 @@ class DiffusivityResult:
     t: float
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "c": self.c.tolist(), "D_m2_s": self.D.tolist(),
-                "x_matano_m": self.x_matano, "c_left": self.c_left, "c_right": self.c_right, "t_s": self.t}
+        return {
+            "method": self.method,
+            "c": self.c.tolist(),
+            "D_m2_s": self.D.tolist(),
+            "x_matano_m": self.x_matano,
+            "c_left": self.c_left,
+            "c_right": self.c_right,
+            "t_s": self.t,
+        }
 
     def to_frame(self):
         import pandas as pd
@@ -54,7 +61,8 @@ class DiffusivityResult:
 @dataclass(frozen=True)
 class HallResult(DiffusivityResult):
     """Hall analysis: ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t)
-    in m/s^0.5; ``h`` in s^0.5/m, ``k`` dimensionless (left and right tail)."""
+    in m/s^0.5; ``h`` in s^0.5/m, ``k`` dimensionless (left and right tail).
+    """
 
     h_left: float = np.nan
     k_left: float = np.nan
@@ -64,8 +72,9 @@ class HallResult(DiffusivityResult):
 
     def to_dict(self) -> dict:
         d = super().to_dict()
-        d.update(h_left=self.h_left, k_left=self.k_left, h_right=self.h_right, k_right=self.k_right,
-                 tail=list(self.tail))
+        d.update(
+            h_left=self.h_left, k_left=self.k_left, h_right=self.h_right, k_right=self.k_right, tail=list(self.tail)
+        )
         return d
 
 
@@ -95,7 +104,8 @@ def check_levels(levels, p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarr
 def molar_volume_table(molar_volume, p: Profile):
     """(c_lo, c_step, table) of the molar volume on a uniform concentration grid (1 = unweighted).
 
-    ``molar_volume``: None, (V_left, V_right) for Vegard's law (linear in Y), or a callable V(c)."""
+    ``molar_volume``: None, (V_left, V_right) for Vegard's law (linear in Y), or a callable V(c).
+    """
     if molar_volume is None:
         return 0.0, 0.0, np.ones(1)
     lo = min(p.c_left, p.c_right, p.c_smooth.min())
@@ -123,8 +133,23 @@ def run_analysis(p: Profile, t: float, method: str, levels, *, molar_volume=None
     sg, sd = savgol_matrices(p.window, p.order, p.dx)
     vm_lo, vm_step, vm_tab = molar_volume_table(molar_volume, p)
     out = np.empty(levels.size)
-    res = analyse_profile(p.c, float(p.x[0]), p.dx, float(t), sg, sd, int(p.n_plateau), levels, code,
-                          vm_lo, vm_step, vm_tab, float(tail[0]), float(tail[1]), out)
+    res = analyse_profile(
+        p.c,
+        float(p.x[0]),
+        p.dx,
+        float(t),
+        sg,
+        sd,
+        int(p.n_plateau),
+        levels,
+        code,
+        vm_lo,
+        vm_step,
+        vm_tab,
+        float(tail[0]),
+        float(tail[1]),
+        out,
+    )
     return out, res
 
 
@@ -165,20 +190,22 @@ def matano_plane(x, c=None, *, x_unit="m", outlier_sigma=3.0, smooth="auto", gri
     return float(p.x[-1] - np.trapezoid(y, p.x))
 
 
-def _analysis(method, x, c, t, levels, x_unit, outlier_sigma, smooth, grid, molar_volume=None,
-              tail=DEFAULT_TAIL):
+def _analysis(method, x, c, t, levels, x_unit, outlier_sigma, smooth, grid, molar_volume=None, tail=DEFAULT_TAIL):
     t = check_time(t)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid, stacklevel=4)
     lv = check_levels(levels, p, method, tail)
     D, res = run_analysis(p, t, method, lv, molar_volume=molar_volume, tail=tail)
     if np.all(np.isnan(D)):
-        raise DataError(f"{method}: D could not be evaluated at any level (profile not crossing the levels "
-                        "or gradient not positive); check the plateaus and the smoothing window")
+        raise DataError(
+            f"{method}: D could not be evaluated at any level (profile not crossing the levels "
+            "or gradient not positive); check the plateaus and the smoothing window"
+        )
     return p, lv, D, res, t
 
 
-def boltzmann_matano(x, c=None, t=None, *, levels=None, x_unit="m", outlier_sigma=3.0, smooth="auto",
-                     grid=None) -> DiffusivityResult:
+def boltzmann_matano(
+    x, c=None, t=None, *, levels=None, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None
+) -> DiffusivityResult:
     """Boltzmann-Matano analysis: D(C*) = -1/(2t) (dx/dC)_{C*} int_{C_L}^{C*} (x - x_M) dC.
 
     The formula of ref. 002, Protocol 1 ("Data Analysis"), on the Savitzky-Golay smoothed profile
@@ -216,8 +243,9 @@ def boltzmann_matano(x, c=None, t=None, *, levels=None, x_unit="m", outlier_sigm
     return DiffusivityResult("matano", lv, D, float(res[2]), p.c_left, p.c_right, t)
 
 
-def sauer_freise(x, c=None, t=None, *, levels=None, molar_volume=None, x_unit="m", outlier_sigma=3.0,
-                 smooth="auto", grid=None) -> DiffusivityResult:
+def sauer_freise(
+    x, c=None, t=None, *, levels=None, molar_volume=None, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None
+) -> DiffusivityResult:
     """Sauer-Freise analysis (no Matano plane needed), with optional molar-volume weighting.
 
     With Y = (C - C_L)/(C_R - C_L) and molar volume V_m (Wagner's form of the method),
@@ -237,13 +265,15 @@ def sauer_freise(x, c=None, t=None, *, levels=None, molar_volume=None, x_unit="m
     -------
     DiffusivityResult
     """
-    p, lv, D, res, t = _analysis("sauer-freise", x, c, t, levels, x_unit, outlier_sigma, smooth, grid,
-                                 molar_volume=molar_volume)
+    p, lv, D, res, t = _analysis(
+        "sauer-freise", x, c, t, levels, x_unit, outlier_sigma, smooth, grid, molar_volume=molar_volume
+    )
     return DiffusivityResult("sauer-freise", lv, D, float(res[2]), p.c_left, p.c_right, t)
 
 
-def hall(x, c=None, t=None, *, levels=None, tail=DEFAULT_TAIL, x_unit="m", outlier_sigma=3.0,
-         smooth="auto", grid=None) -> HallResult:
+def hall(
+    x, c=None, t=None, *, levels=None, tail=DEFAULT_TAIL, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None
+) -> HallResult:
     """Hall's method for the tails of a profile, where the Matano derivative is least reliable.
 
     On each tail, u = erfinv(2Y - 1) is fitted as a straight line u = h*lambda + k in the Boltzmann
@@ -271,5 +301,17 @@ def hall(x, c=None, t=None, *, levels=None, tail=DEFAULT_TAIL, x_unit="m", outli
     """
     tail = _check_tail(tail)
     p, lv, D, res, t = _analysis("hall", x, c, t, levels, x_unit, outlier_sigma, smooth, grid, tail=tail)
-    return HallResult("hall", lv, D, float(res[2]), p.c_left, p.c_right, t, h_left=float(res[3]),
-                      k_left=float(res[4]), h_right=float(res[5]), k_right=float(res[6]), tail=tail)
+    return HallResult(
+        "hall",
+        lv,
+        D,
+        float(res[2]),
+        p.c_left,
+        p.c_right,
+        t,
+        h_left=float(res[3]),
+        k_left=float(res[4]),
+        h_right=float(res[5]),
+        k_right=float(res[6]),
+        tail=tail,
+    )

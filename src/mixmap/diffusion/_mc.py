@@ -65,10 +65,20 @@ class MonteCarloResult:
     base: np.ndarray = field(repr=False, default=None)
 
     def to_dict(self) -> dict:
-        d = {"method": self.method, "level": self.level, "n": self.n, "sigma": self.sigma,
-             "x_jitter_m": self.x_jitter, "t_s": self.t, "c": self.c.tolist(), "D": self.D.tolist(),
-             "D_median": self.D_median.tolist(), "D_low": self.D_low.tolist(), "D_high": self.D_high.tolist(),
-             "valid": self.valid.tolist()}
+        d = {
+            "method": self.method,
+            "level": self.level,
+            "n": self.n,
+            "sigma": self.sigma,
+            "x_jitter_m": self.x_jitter,
+            "t_s": self.t,
+            "c": self.c.tolist(),
+            "D": self.D.tolist(),
+            "D_median": self.D_median.tolist(),
+            "D_low": self.D_low.tolist(),
+            "D_high": self.D_high.tolist(),
+            "valid": self.valid.tolist(),
+        }
         if self.method == "erfc":
             for k, v in self.params.items():
                 if k == "D":  # D_median/D_low/D_high above already hold the (re-centred) D band
@@ -80,8 +90,16 @@ class MonteCarloResult:
     def to_frame(self):
         import pandas as pd
 
-        return pd.DataFrame({"c": self.c, "D": self.D, "D_median": self.D_median, "D_low": self.D_low,
-                             "D_high": self.D_high, "valid": self.valid})
+        return pd.DataFrame(
+            {
+                "c": self.c,
+                "D": self.D,
+                "D_median": self.D_median,
+                "D_low": self.D_low,
+                "D_high": self.D_high,
+                "valid": self.valid,
+            }
+        )
 
 
 def _summary(samples, D_hat, level, inflate=1.0, min_valid=0.5):
@@ -117,10 +135,27 @@ def _inflation(level, dof):
     return float(student.ppf(0.5 + level / 2, dof) / norm.ppf(0.5 + level / 2))
 
 
-def monte_carlo(x, c=None, t=None, *, method="sauer-freise", n: int = 10000, noise=None, x_jitter=0.0,
-                seed=None, level: float = 0.95, levels=None, molar_volume=None, tail=DEFAULT_TAIL,
-                instrument_sigma=None, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None,
-                progress: bool = False) -> MonteCarloResult:
+def monte_carlo(
+    x,
+    c=None,
+    t=None,
+    *,
+    method="sauer-freise",
+    n: int = 10000,
+    noise=None,
+    x_jitter=0.0,
+    seed=None,
+    level: float = 0.95,
+    levels=None,
+    molar_volume=None,
+    tail=DEFAULT_TAIL,
+    instrument_sigma=None,
+    x_unit="m",
+    outlier_sigma=3.0,
+    smooth="auto",
+    grid=None,
+    progress: bool = False,
+) -> MonteCarloResult:
     """Monte-Carlo error propagation of D(C) from the noise of a profile.
 
     Ref. 002 ("Error Propagation: repeat the diffusion coefficient calculation using Monte Carlo
@@ -232,14 +267,27 @@ def monte_carlo(x, c=None, t=None, *, method="sauer-freise", n: int = 10000, noi
         parts = run_batches(lambda k: K.mc_erfc(base, sig, jit / p.dx, k, u, p0, 100))
         par = np.concatenate(parts)
         w = np.abs(par[:, 3]) * w_app
-        Ds = w * w / (4.0 * t) - fit.instrument_sigma ** 2 / (2.0 * t)
+        Ds = w * w / (4.0 * t) - fit.instrument_sigma**2 / (2.0 * t)
         samples = Ds[:, None]
         med, lo, hi, valid = _summary(samples, np.array([fit.D]), level, inflate)
         return MonteCarloResult(
-            method="erfc", c=np.array([0.5 * (fit.c_left + fit.c_right)]), D=np.array([fit.D]), D_median=med,
-            D_low=lo, D_high=hi, valid=valid, level=level, n=n, sigma=float(sig.mean()), x_jitter=jit, t=t,
-            samples=samples, params={"D": Ds, "x0": fit.x0 + par[:, 2] * w_app, "c_left": par[:, 0],
-                                     "c_right": par[:, 1]}, profile=p, base=base)
+            method="erfc",
+            c=np.array([0.5 * (fit.c_left + fit.c_right)]),
+            D=np.array([fit.D]),
+            D_median=med,
+            D_low=lo,
+            D_high=hi,
+            valid=valid,
+            level=level,
+            n=n,
+            sigma=float(sig.mean()),
+            x_jitter=jit,
+            t=t,
+            samples=samples,
+            params={"D": Ds, "x0": fit.x0 + par[:, 2] * w_app, "c_left": par[:, 0], "c_right": par[:, 1]},
+            profile=p,
+            base=base,
+        )
 
     lv = check_levels(levels, p, method, tail)
     D0, _ = run_analysis(p, t, method, lv, molar_volume=molar_volume, tail=tail)
@@ -248,17 +296,50 @@ def monte_carlo(x, c=None, t=None, *, method="sauer-freise", n: int = 10000, noi
     base = np.ascontiguousarray(p.c_smooth)
 
     def one(k):
-        return K.mc_profiles(base, sig, jit / p.dx, k, float(p.x[0]), p.dx, t, sg, sd, int(p.n_plateau), lv,
-                             METHODS[method], vm_lo, vm_step, vm_tab, float(tail[0]), float(tail[1]))
+        return K.mc_profiles(
+            base,
+            sig,
+            jit / p.dx,
+            k,
+            float(p.x[0]),
+            p.dx,
+            t,
+            sg,
+            sd,
+            int(p.n_plateau),
+            lv,
+            METHODS[method],
+            vm_lo,
+            vm_step,
+            vm_tab,
+            float(tail[0]),
+            float(tail[1]),
+        )
 
     parts = run_batches(one)
     samples = np.concatenate([q[0] for q in parts])
     extra = np.concatenate([q[1] for q in parts])
     med, lo, hi, valid = _summary(samples, D0, level, inflate)
     if np.all(np.isnan(med)):
-        raise DataError(f"monte_carlo({method}): fewer than half of the replicates gave a finite D at every "
-                        "level; the noise is too large for this profile (try more smoothing or method='erfc')")
-    return MonteCarloResult(method=method, c=lv, D=D0, D_median=med, D_low=lo, D_high=hi, valid=valid, level=level,
-                            n=n, sigma=float(sig.mean()), x_jitter=jit, t=t, samples=samples,
-                            params={"c_left": extra[:, 0], "c_right": extra[:, 1], "x_matano": extra[:, 2]},
-                            profile=p, base=base)
+        raise DataError(
+            f"monte_carlo({method}): fewer than half of the replicates gave a finite D at every "
+            "level; the noise is too large for this profile (try more smoothing or method='erfc')"
+        )
+    return MonteCarloResult(
+        method=method,
+        c=lv,
+        D=D0,
+        D_median=med,
+        D_low=lo,
+        D_high=hi,
+        valid=valid,
+        level=level,
+        n=n,
+        sigma=float(sig.mean()),
+        x_jitter=jit,
+        t=t,
+        samples=samples,
+        params={"c_left": extra[:, 0], "c_right": extra[:, 1], "x_matano": extra[:, 2]},
+        profile=p,
+        base=base,
+    )

@@ -8,14 +8,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, PlateauWarning, SamplingWarning
 from ._io import check_profile
 
 PLATEAU_FRACTION = 0.1
-
-
-class PlateauWarning(UserWarning):
-    """The profile does not reach a plateau at one end; plateau values are estimates."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,8 @@ def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndar
 
 def savgol_matrices(window: int, order: int, dx: float):
     """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m), computed
-    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.profiles.savgol_apply`."""
+    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.profiles.savgol_apply`.
+    """
     if window == 0:
         w = 3
         s = np.zeros((w, w))
@@ -117,7 +114,8 @@ def _odd(v: float) -> int:
 
 def transition_width_points(c: np.ndarray) -> float:
     """Width of the transition in points: distance between the 16 % and 84 % crossings of a median-
-    filtered, normalised profile (for an erfc profile of width w = 2 sqrt(Dt) this is sqrt(2) w)."""
+    filtered, normalised profile (for an erfc profile of width w = 2 sqrt(Dt) this is sqrt(2) w).
+    """
     from scipy.ndimage import median_filter
 
     n = c.size
@@ -138,7 +136,8 @@ def transition_width_points(c: np.ndarray) -> float:
 def auto_window(c: np.ndarray, order: int = 3) -> int:
     """Default Savitzky-Golay window: about half the 16-84 % transition width (points), odd, at least
     order + 4 and at most a fifth of the profile. Cubic smoothing over that window keeps the bias on D
-    well below 1 % for erfc-like transitions while averaging the noise of the derivative."""
+    well below 1 % for erfc-like transitions while averaging the noise of the derivative.
+    """
     n = c.size
     w = 0.5 * transition_width_points(c)
     lo = order + 4 if (order + 4) % 2 == 1 else order + 5
@@ -169,8 +168,10 @@ def parse_smooth(smooth, c: np.ndarray):
     if not 1 <= order < window - 1:
         raise InputError(f"Savitzky-Golay order must be >= 1 and < window - 1 = {window - 1}, got {order}")
     if window > c.size // 2:
-        raise InputError(f"Savitzky-Golay window {window} is too wide for {c.size} points; "
-                         f"use at most {c.size // 2 - (1 - c.size // 2 % 2)}")
+        raise InputError(
+            f"Savitzky-Golay window {window} is too wide for {c.size} points; "
+            f"use at most {c.size // 2 - (1 - c.size // 2 % 2)}"
+        )
     return window, order
 
 
@@ -181,7 +182,8 @@ def _remove_outliers(x, c, k, size):
     sigma is the robust noise level 1.4826 MAD(second differences)/sqrt(6) of the scan, at least 0.1 %
     of its range. The range condition keeps steep but monotonic transitions (where a point always
     lies between its neighbours) from being flagged however sharp they are; the centre point is left
-    out of its own median."""
+    out of its own median.
+    """
     from numpy.lib.stride_tricks import sliding_window_view
 
     h = size // 2
@@ -210,8 +212,18 @@ def _plateau_fit(x, c):
     return float(coef[1]), s, se_slope, res
 
 
-def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth="auto", grid=None,
-               plateau=PLATEAU_FRACTION, warn=True) -> Profile:
+def preprocess(
+    x,
+    c,
+    *,
+    x_unit="m",
+    outlier_sigma=3.0,
+    outlier_window=7,
+    smooth="auto",
+    grid=None,
+    plateau=PLATEAU_FRACTION,
+    warn=True,
+) -> Profile:
     """Average scans, remove outliers, resample to a uniform grid, smooth, estimate plateaus and noise.
 
     Implements the EPMA preprocessing workflow of the reference guide (ref. 002, "Q3 ... best
@@ -298,8 +310,10 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
         if xg.ndim != 1 or xg.size < 12 or np.any(dg <= 0) or not np.allclose(dg, dg.mean(), rtol=1e-6):
             raise InputError("grid must be an increasing uniform array of >= 12 positions (m), an int or None")
         if xg[0] < x[0] - 1e-12 * abs(x[0]) or xg[-1] > x[-1] + 1e-12 * abs(x[-1]):
-            raise InputError(f"grid [{xg[0]:.4g}, {xg[-1]:.4g}] m reaches outside the data "
-                             f"[{x[0]:.4g}, {x[-1]:.4g}] m; nothing is extrapolated")
+            raise InputError(
+                f"grid [{xg[0]:.4g}, {xg[-1]:.4g}] m reaches outside the data "
+                f"[{x[0]:.4g}, {x[-1]:.4g}] m; nothing is extrapolated"
+            )
     cg = np.interp(xg, xk, ck)
     n = xg.size
 
@@ -322,13 +336,19 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
     res = np.concatenate([fits[0][3], fits[1][3]])
     sigma = float(np.sqrt(res @ res / max(res.size - 4, 1)))
     if not abs(step) > 0 or abs(step) < 3 * sigma:
-        raise DataError(f"no concentration step: plateaus c_left={cl:.4g}, c_right={cr:.4g} differ by less "
-                        f"than 3 noise sd ({sigma:.3g}); is this a profile across an interface?")
+        raise DataError(
+            f"no concentration step: plateaus c_left={cl:.4g}, c_right={cr:.4g} differ by less "
+            f"than 3 noise sd ({sigma:.3g}); is this a profile across an interface?"
+        )
     width = transition_width_points(cg)
     if warn and width < 8:
-        warnings.warn(f"the transition spans only ~{width:.0f} points (16-84 %); derivative-based D(C) "
-                      "(Matano, Sauer-Freise, Hall) is unreliable - sample more finely or use fit_erfc / "
-                      "fit_forward", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"the transition spans only ~{width:.0f} points (16-84 %); derivative-based D(C) "
+            "(Matano, Sauer-Freise, Hall) is unreliable - sample more finely or use fit_erfc / "
+            "fit_forward",
+            SamplingWarning,
+            stacklevel=2,
+        )
     flat = []
     span = (m - 1) * (xg[1] - xg[0])
     for side, (slope, s, se, _) in zip(("left", "right"), fits):
@@ -341,10 +361,24 @@ def preprocess(x, c, *, x_unit="m", outlier_sigma=3.0, outlier_window=7, smooth=
                     f"the profile does not reach a plateau on the {side}: c changes by "
                     f"{abs(slope) * span:.3g} over the last {m} points at that end; plateau estimate "
                     f"c_{side} = {val:.4g} (D near that end is unreliable; extend the scan)",
-                    PlateauWarning, stacklevel=2)
-    return Profile(x=xg, c=cg, c_smooth=cs, sigma=sigma, c_left=cl, c_right=cr, plateau_left=flat[0],
-                   plateau_right=flat[1], window=int(window), order=int(order), n_plateau=m,
-                   n_scans=n_scans, outliers=outliers)
+                    PlateauWarning,
+                    stacklevel=2,
+                )
+    return Profile(
+        x=xg,
+        c=cg,
+        c_smooth=cs,
+        sigma=sigma,
+        c_left=cl,
+        c_right=cr,
+        plateau_left=flat[0],
+        plateau_right=flat[1],
+        window=int(window),
+        order=int(order),
+        n_plateau=m,
+        n_scans=n_scans,
+        outliers=outliers,
+    )
 
 
 def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklevel=3) -> Profile:
@@ -354,8 +388,9 @@ def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklev
             raise InputError("pass either a Profile or x and c, not both")
         return x
     if c is None and not hasattr(x, "position_m"):
-        raise InputError("c (the concentrations) is required unless x is a Profile from preprocess() "
-                         "or a mixmap.line_profile result")
+        raise InputError(
+            "c (the concentrations) is required unless x is a Profile from preprocess() or a mixmap.line_profile result"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlateauWarning)
         p = preprocess(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid, warn=warn)

@@ -23,8 +23,9 @@ def _as_mean(item, label):
     )
 
 
-def correlation(groups, *, fits=None, model="sinc-exp", fit=True, band=True, path=None, title=None,
-                ax=None, colors=None):
+def correlation(
+    groups, *, fits=None, model="sinc-exp", fit=True, band=True, path=None, title=None, ax=None, colors=None
+):
     """Plot R-bar(h) per group with dashed fitted curves, as Fig. 7 of the paper (Section 3.4).
 
     Parameters
@@ -68,8 +69,11 @@ def correlation(groups, *, fits=None, model="sinc-exp", fit=True, band=True, pat
         fig, ax = plt.subplots(figsize=(6.0, 4.2))
     else:
         fig = ax.figure
-    palette = list(colors) if colors is not None else ["#2ca02c", "#9467bd", "#1f77b4", "#d62728", "#ff7f0e",
-                                                      "#8c564b", "#e377c2", "#17becf"]
+    palette = (
+        list(colors)
+        if colors is not None
+        else ["#2ca02c", "#9467bd", "#1f77b4", "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    )
     names = {"sinc-exp": ("s1", "s2", "nu", "lam")}
     greek = {"nu": "ν", "lam": "λ"}
     for k, (label, m) in enumerate(means.items()):

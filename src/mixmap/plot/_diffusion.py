@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._units import length_factor
 from ._base import finish, pyplot
 
-_UNITS = {"m": 1.0, "mm": 1e3, "um": 1e6, "nm": 1e9}
 _LABEL = {"m": "m", "mm": "mm", "um": "µm", "nm": "nm"}
 
 
 def _scale(x_unit):
-    from ..errors import InputError
-
-    if x_unit not in _UNITS:
-        raise InputError(f"x_unit={x_unit!r}: use 'm', 'mm', 'um' or 'nm'")
-    return _UNITS[x_unit]
+    """Units of ``x_unit`` per metre."""
+    return 1.0 / length_factor(x_unit, "x_unit")
 
 
 def _profile_band(mc, level, n_curves=300):
@@ -71,8 +68,9 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
         from ..errors import InputError
 
         raise InputError("profile_fit needs x and c, a Profile, or mc=")
-    fig, (ax, axr) = plt.subplots(2, 1, figsize=(6.4, 5.4), sharex=True,
-                                  gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.06})
+    fig, (ax, axr) = plt.subplots(
+        2, 1, figsize=(6.4, 5.4), sharex=True, gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.06}
+    )
     xs = p.x * s
     if mc is not None and mc.method == "erfc":
         ref, ref_name = mc.base, "minus erfc fit"
@@ -101,7 +99,7 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     axr.axhline(0.0, color="0.3", lw=0.6)
     ax.axhline(p.c_left, color="0.8", lw=0.8, ls=":")
     ax.axhline(p.c_right, color="0.8", lw=0.8, ls=":")
-    axr.set_xlabel(f"position ({_LABEL[x_unit]})")
+    axr.set_xlabel(f"position ({_LABEL.get(x_unit, x_unit)})")
     ax.set_ylabel("concentration")
     axr.set_ylabel(ref_name)
     if title:
@@ -149,11 +147,25 @@ def diffusivity(results, *, true_D=None, log=True, title=None, path=None):
             mid = r.D if type(r).__name__ == "ForwardFit" else r.D
             ok = np.isfinite(r.D_low) & np.isfinite(r.D_high)
             if c.size == 1:
-                ax.errorbar(c, mid, yerr=[mid - r.D_low, r.D_high - mid], fmt="o", color=col, capsize=4,
-                            label=f"{name}: {100 * lev:.0f}% band")
+                ax.errorbar(
+                    c,
+                    mid,
+                    yerr=[mid - r.D_low, r.D_high - mid],
+                    fmt="o",
+                    color=col,
+                    capsize=4,
+                    label=f"{name}: {100 * lev:.0f}% band",
+                )
             else:
-                ax.fill_between(c[ok], np.asarray(r.D_low)[ok], np.asarray(r.D_high)[ok], color=col, alpha=0.25,
-                                lw=0, label=f"{name}: {100 * lev:.0f}% band")
+                ax.fill_between(
+                    c[ok],
+                    np.asarray(r.D_low)[ok],
+                    np.asarray(r.D_high)[ok],
+                    color=col,
+                    alpha=0.25,
+                    lw=0,
+                    label=f"{name}: {100 * lev:.0f}% band",
+                )
                 ax.plot(c, mid, "-", color=col, lw=1.5, label=f"{name}: estimate")
         else:
             ax.plot(c, r.D, "o-", ms=3, color=col, label=name)
@@ -195,16 +207,22 @@ def arrhenius(fit, *, title=None, path=None):
         ax.plot(inv, fit.D, "o", color="C0", label="data")
     pad = 0.05 * (fit.T.max() - fit.T.min() or fit.T.max())
     T = np.linspace(fit.T.min() - pad, fit.T.max() + pad, 200)
-    ax.plot(1000.0 / T, fit.predict(T), "-", color="C3",
-            label=f"Ea = {fit.Ea_kJmol:.1f} ± {fit.Ea_stderr_kJmol:.1f} (s.e.) kJ/mol = {fit.Ea_eV:.3f} eV\n"
-                  f"D0 = {fit.D0:.3g} m²/s")
+    ax.plot(
+        1000.0 / T,
+        fit.predict(T),
+        "-",
+        color="C3",
+        label=f"Ea = {fit.Ea_kJmol:.1f} ± {fit.Ea_stderr_kJmol:.1f} (s.e.) kJ/mol = {fit.Ea_eV:.3f} eV\n"
+        f"D0 = {fit.D0:.3g} m²/s",
+    )
     blo, bhi = fit.band(T)
     ax.fill_between(1000.0 / T, blo, bhi, color="C3", alpha=0.2, lw=0, label=f"{100 * fit.level:.0f}% band")
     ax.set_yscale("log")
     ax.set_xlabel("1000 / T (1/K)")
     ax.set_ylabel("D (m²/s)")
-    top = ax.secondary_xaxis("top", functions=(lambda v: 1000.0 / np.maximum(v, 1e-9) - 273.15,
-                                               lambda v: 1000.0 / (v + 273.15)))
+    top = ax.secondary_xaxis(
+        "top", functions=(lambda v: 1000.0 / np.maximum(v, 1e-9) - 273.15, lambda v: 1000.0 / (v + 273.15))
+    )
     top.set_xlabel("T (°C)")
     if title:
         ax.set_title(title)

@@ -77,8 +77,15 @@ def schmahl_histogram(table, *, by="group", bins=None, path=None):
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for j, (k, _, m) in enumerate(groups):
         c = colors[j % len(colors)]
-        ax.hist(m, bins=edges, color=c, alpha=0.55, edgecolor=c, linewidth=1.0,
-                label=f"{k} (n = {m.size}, mean {m.mean():.3f})")
+        ax.hist(
+            m,
+            bins=edges,
+            color=c,
+            alpha=0.55,
+            edgecolor=c,
+            linewidth=1.0,
+            label=f"{k} (n = {m.size}, mean {m.mean():.3f})",
+        )
         ax.axvline(m.mean(), color=c, linestyle="--", linewidth=1.2)
     ax.set_xlabel("Schmahl index $M_{AS}$ (Eq. 6)")
     ax.set_ylabel("aggregates")
@@ -126,8 +133,9 @@ def schmahl_heatmap(table, *, by="group", bins=None, path=None):
     for ax, (k, p, m), h in zip(axes[0], groups, hists):
         im = ax.pcolormesh(xe, ye, np.ma.masked_equal(h.T, 0), cmap=cmap, vmin=0, vmax=vmax)
         ax.plot([p.mean()], [m.mean()], marker="x", color="red", markersize=11, mew=2.5, linestyle="none")
-        ax.set_title(f"{k} (n = {p.size})\nmean $\\bar P$ = {p.mean():.2f}, $\\bar M_{{AS}}$ = {m.mean():.2f} (x)",
-                     fontsize=9)
+        ax.set_title(
+            f"{k} (n = {p.size})\nmean $\\bar P$ = {p.mean():.2f}, $\\bar M_{{AS}}$ = {m.mean():.2f} (x)", fontsize=9
+        )
         ax.set_xlabel("concentration $P$")
         ax.set_xlim(0, 1)
         ax.set_ylim(lo, hi)

@@ -20,8 +20,7 @@ def _as_results(results, labels):
     elif isinstance(results, Mapping):
         items = list(results.items())
     elif isinstance(results, (list, tuple)):
-        items = [(r.sample if getattr(r, "sample", None) is not None else str(i), r)
-                 for i, r in enumerate(results)]
+        items = [(r.sample if getattr(r, "sample", None) is not None else str(i), r) for i, r in enumerate(results)]
     else:
         raise InputError(
             "results must be a PrecursorResult, a PrecursorSamples, or a list/dict of "
@@ -34,9 +33,7 @@ def _as_results(results, labels):
         raise InputError("results is empty")
     pairs = {(r.precursor_a, r.precursor_b) for _, r in items}
     if len(pairs) > 1:
-        raise InputError(
-            f"all results must share the same precursors for one plot, got {sorted(pairs)}"
-        )
+        raise InputError(f"all results must share the same precursors for one plot, got {sorted(pairs)}")
     if labels is not None:
         labels = list(labels)
         if len(labels) != len(items):
@@ -45,8 +42,7 @@ def _as_results(results, labels):
     return items
 
 
-def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: int = 2000,
-           seed: int = 0):
+def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: int = 2000, seed: int = 0):
     """Distribution of the precursor molar fraction x per sample (violin + points).
 
     For each sample: the kernel-density violin of x (in %), the individual spots as jittered
@@ -103,8 +99,7 @@ def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: 
         ax.errorbar(p, m, yerr=s, fmt="none", ecolor="C3", elinewidth=2, capsize=6, zorder=3)
         ax.plot(p, m, "D", color="white", mec="C3", ms=7, zorder=4)
         top = min(100.0, float(np.max(d)))
-        ax.text(p, top + 3, f"σ = {s:.1f} pp\nn = {r.n_spots}", ha="center", va="bottom",
-                fontsize=8)
+        ax.text(p, top + 3, f"σ = {s:.1f} pp\nn = {r.n_spots}", ha="center", va="bottom", fontsize=8)
     a, b = items[0][1].precursor_a, items[0][1].precursor_b
     ax.set_xticks(pos)
     ax.set_xticklabels([str(lab) for lab, _ in items])
@@ -115,11 +110,22 @@ def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: 
     sec = ax.secondary_yaxis("right", functions=(lambda y: 100.0 - y, lambda y: 100.0 - y))
     sec.set_ylabel(f"molar fraction of {b} (%)")
     sec.set_yticks(np.arange(0, 101, 20))
-    ax.scatter([], [], s=6, color="0.25", label="spots" + (f" (random {max_points} per sample shown)"
-                                                           if subset else ""))
+    ax.scatter(
+        [], [], s=6, color="0.25", label="spots" + (f" (random {max_points} per sample shown)" if subset else "")
+    )
     # legend proxy drawn outside the x limits, so the handle shows the bar and the diamond
-    ax.errorbar([-10.0], [50.0], yerr=[10.0], fmt="D", color="C3", mfc="white", ms=6,
-                elinewidth=2, capsize=4, label="mean ± 1σ (population std of x)")
+    ax.errorbar(
+        [-10.0],
+        [50.0],
+        yerr=[10.0],
+        fmt="D",
+        color="C3",
+        mfc="white",
+        ms=6,
+        elinewidth=2,
+        capsize=4,
+        label="mean ± 1σ (population std of x)",
+    )
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=2, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     if title:

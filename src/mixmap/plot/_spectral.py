@@ -19,12 +19,10 @@ def _scale_bar(ax, shape, pixel_size):
     px = length / pixel_size
     x0, y0 = shape[1] * 0.05, shape[0] * 0.93
     ax.plot([x0, x0 + px], [y0, y0], color="white", lw=3, solid_capstyle="butt")
-    ax.text(x0 + px / 2, y0 - shape[0] * 0.03, label, color="white", ha="center", va="bottom",
-            fontsize=8)
+    ax.text(x0 + px / 2, y0 - shape[0] * 0.03, label, color="white", ha="center", va="bottom", fontsize=8)
 
 
-def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=None, path=None,
-                 robust=True):
+def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=None, path=None, robust=True):
     """Grid of element maps with colour bars (and a scale bar when the pixel size is known).
 
     Parameters
@@ -65,8 +63,7 @@ def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=Non
     nrows = math.ceil(n / ncols)
     shape = next(iter(arrays.values())).shape
     aspect = shape[0] / shape[1]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.0 * nrows * aspect + 0.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.0 * nrows * aspect + 0.6), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     for ax, (name, a) in zip(axes.ravel(), arrays.items()):

@@ -62,8 +62,10 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
         raise InputError(f"table must be a pandas DataFrame, got {type(table).__name__}")
     missing = [c for c in _NEEDED if c not in table.columns]
     if missing:
-        raise InputError(f"table lacks columns {missing}; it needs {list(_NEEDED)} (intra_mixing results "
-                         f"joined with Aggregate.truth)")
+        raise InputError(
+            f"table lacks columns {missing}; it needs {list(_NEEDED)} (intra_mixing results "
+            f"joined with Aggregate.truth)"
+        )
     groups = list(dict.fromkeys(table["group"])) if order is None else list(order)
     unknown = (set(groups) | set(highlight or ())) - set(table["group"])
     if unknown:
@@ -84,18 +86,31 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
         ax = fig.add_subplot(gs[0, k])
         ax.imshow(_rgb(agg), interpolation="nearest")
         t = agg.truth
-        ax.set_title(f"{label}: {t['n_a']} A + {t['n_b']} B\nhetero contacts {t['hetero_contact_fraction']:.2f}",
-                     fontsize=9)
+        ax.set_title(
+            f"{label}: {t['n_a']} A + {t['n_b']} B\nhetero contacts {t['hetero_contact_fraction']:.2f}", fontsize=9
+        )
         ax.set_xticks([])
         ax.set_yticks([])
         if k == 0:  # which colour is which material (bool masks of the projection)
             from matplotlib.patches import Patch
 
-            ax.legend(handles=[Patch(color=c, label=lab) for c, lab in
-                               (((0.30, 0.70, 0.30), "A only"), ((0.85, 0.30, 0.60), "B only"),
-                                ((0.35, 0.25, 0.45), "A and B [1,1]"))],
-                      loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=3, fontsize=7, frameon=False,
-                      handlelength=1.0, columnspacing=0.8)
+            ax.legend(
+                handles=[
+                    Patch(color=c, label=lab)
+                    for c, lab in (
+                        ((0.30, 0.70, 0.30), "A only"),
+                        ((0.85, 0.30, 0.60), "B only"),
+                        ((0.35, 0.25, 0.45), "A and B [1,1]"),
+                    )
+                ],
+                loc="upper left",
+                bbox_to_anchor=(0.0, -0.01),
+                ncol=3,
+                fontsize=7,
+                frameon=False,
+                handlelength=1.0,
+                columnspacing=0.8,
+            )
 
     # P from the 2-D maps against the 3-D cross-section fraction
     ax = fig.add_subplot(gs[0, 3])
@@ -127,15 +142,26 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     if highlight:
         g1, g2 = highlight
         r1, r2 = summary.loc[g1], summary.loc[g2]
-        ax.text(0.03, 0.97, f"{g2} vs {g1}:\n  M̄_AS {r2['schmahl_mean']:.2f} vs {r1['schmahl_mean']:.2f}"
-                f"\n  ψ_comb {r2['psi_comb']:.2f} vs {r1['psi_comb']:.2f}", transform=ax.transAxes, va="top",
-                fontsize=8.5, bbox=dict(boxstyle="round", fc="lightyellow", ec="0.6"))
+        ax.text(
+            0.03,
+            0.97,
+            f"{g2} vs {g1}:\n  M̄_AS {r2['schmahl_mean']:.2f} vs {r1['schmahl_mean']:.2f}"
+            f"\n  ψ_comb {r2['psi_comb']:.2f} vs {r1['psi_comb']:.2f}",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8.5,
+            bbox=dict(boxstyle="round", fc="lightyellow", ec="0.6"),
+        )
 
     # psi measures by group
     ax = fig.add_subplot(gs[1, 1:3])
     summ = summary.reindex(groups)
-    for col, lab, st in (("schmahl_mean", "M̄_AS", "o-"), ("psi_schmahl", "ψ_MAS (Eq. 11)", "s--"),
-                         ("psi_p", "ψ_P (Eq. 10)", "^--"), ("psi_comb", "ψ_comb (Eq. 13)", "D-")):
+    for col, lab, st in (
+        ("schmahl_mean", "M̄_AS", "o-"),
+        ("psi_schmahl", "ψ_MAS (Eq. 11)", "s--"),
+        ("psi_p", "ψ_P (Eq. 10)", "^--"),
+        ("psi_comb", "ψ_comb (Eq. 13)", "D-"),
+    ):
         y = summ[col].to_numpy(float)
         ax.plot(x, y, st, label=lab, lw=2.2 if col == "psi_comb" else 1.2, ms=5)
     lo, hi = -0.1, 1.5

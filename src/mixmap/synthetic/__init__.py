@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from .._lazy import attach
+import lazy_loader as _lazy
 
-_API = {
-    "aggregates": "_aggregates",
-    "Aggregate": "_aggregates",
-    "spectrum_image": "_spectra",
-    "diffusion_profile": "_profiles",
-}
-
-__getattr__, __dir__, __all__ = attach(__name__, _API)
+# Public names are declared once, in __init__.pyi (also read by IDEs and type checkers).
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

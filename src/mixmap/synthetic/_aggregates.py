@@ -86,8 +86,7 @@ class Aggregate:
 
     def to_dict(self) -> dict:
         """The truth dict plus pixel size and map shape (scalars only)."""
-        return {**self.truth, "pixel_size": self.pixel_size, "height": self.a.shape[0],
-                "width": self.a.shape[1]}
+        return {**self.truth, "pixel_size": self.pixel_size, "height": self.a.shape[0], "width": self.a.shape[1]}
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the particle table."""
@@ -110,8 +109,7 @@ def _number(name, v, lo=None, hi=None, lo_open=False, hi_open=False):
     if bad:
         lo_s = "" if lo is None else f"{'>' if lo_open else '>='} {lo}"
         hi_s = "" if hi is None else f"{'<' if hi_open else '<='} {hi}"
-        raise InputError(f"{name} must be a finite number {lo_s}{' and ' if lo_s and hi_s else ''}{hi_s}, "
-                         f"got {v!r}")
+        raise InputError(f"{name} must be a finite number {lo_s}{' and ' if lo_s and hi_s else ''}{hi_s}, got {v!r}")
     return x
 
 
@@ -125,8 +123,7 @@ def _mixing(mixing):
             return "segregated", 1.0, False
         if key == "decorated":
             return "decorated", 0.0, True
-        raise InputError(f"mixing must be 'random', 'segregated', 'decorated' or a number in [0, 1], "
-                         f"got {mixing!r}")
+        raise InputError(f"mixing must be 'random', 'segregated', 'decorated' or a number in [0, 1], got {mixing!r}")
     m = _number("mixing", mixing, 0.0, 1.0)
     return m, m, False
 
@@ -140,11 +137,11 @@ def _n_primary(n_primary):
             if any(isinstance(v, bool) or float(v) != int(v) for v in n_primary):
                 raise ValueError
         except (TypeError, ValueError):
-            raise InputError(f"n_primary must be an integer or a (low, high) pair of integers, "
-                             f"got {n_primary!r}") from None
+            raise InputError(
+                f"n_primary must be an integer or a (low, high) pair of integers, got {n_primary!r}"
+            ) from None
     if lo < 2 or hi < lo:
-        raise InputError(f"n_primary must satisfy 2 <= low <= high (both materials need a particle), "
-                         f"got {n_primary!r}")
+        raise InputError(f"n_primary must satisfy 2 <= low <= high (both materials need a particle), got {n_primary!r}")
     return lo, hi
 
 
@@ -222,13 +219,14 @@ def _build(rng, cfg):
         material = np.repeat(np.array([0, 1], dtype=np.int64), [n_a, n_b])
         group = np.concatenate((np.zeros(n_a, np.int64), np.arange(1, n_b + 1)))
         pos = np.empty((n, 3))
-        pos[:n_a] = aggregation.grow(radii[:n_a].copy(), np.array([0, n_a], np.int64), df, kf, neck, n_dirs,
-                                     keys[0])
+        pos[:n_a] = aggregation.grow(radii[:n_a].copy(), np.array([0, n_a], np.int64), df, kf, neck, n_dirs, keys[0])
         weights = _patches(rng, pos[:n_a], cfg["patchiness"], 2.0 * cfg["d_a"])
         failed = aggregation.decorate(pos, radii, n_a, np.cumsum(weights), neck, _DECORATE_TRIES, keys[1], 0)
         if failed:
-            raise DataError(f"decorated aggregate: {failed} of {n_b} B particles found no free place on the "
-                            f"A backbone of {n_a} particles; raise fraction_a (a larger A backbone) or lower d_b")
+            raise DataError(
+                f"decorated aggregate: {failed} of {n_b} B particles found no free place on the "
+                f"A backbone of {n_a} particles; raise fraction_a (a larger A backbone) or lower d_b"
+            )
         pos -= np.average(pos, axis=0, weights=radii**3)
     else:
         k_a = max(1, int(round(n_a ** (1.0 - m))))
@@ -249,7 +247,8 @@ def _build(rng, cfg):
 
 def _patches(rng, pos, sigma, length, n_modes=64):
     """Decoration weights exp(σ g − σ²/2) of backbone spheres, g a unit-variance Gaussian random field
-    with Gaussian covariance of correlation length ``length`` (nm), by random Fourier features."""
+    with Gaussian covariance of correlation length ``length`` (nm), by random Fourier features.
+    """
     if sigma == 0:
         return np.ones(pos.shape[0])
     k = rng.normal(0.0, 1.0 / length, size=(n_modes, 3))
@@ -262,7 +261,7 @@ def _frame(pos, radii, pixel_size, shape, margin=2):
     lo = (pos[:, :2] - radii[:, None]).min(0)
     hi = (pos[:, :2] + radii[:, None]).max(0)
     if shape is None:
-        W, H = (np.ceil((hi - lo) / pixel_size).astype(int) + 2 * margin + 1)
+        W, H = np.ceil((hi - lo) / pixel_size).astype(int) + 2 * margin + 1
         origin = lo - margin * pixel_size
     else:
         H, W = shape
@@ -271,7 +270,8 @@ def _frame(pos, radii, pixel_size, shape, margin=2):
             raise InputError(
                 f"an aggregate spans {hi[0] - lo[0]:.0f} x {hi[1] - lo[1]:.0f} nm (x, y), more than the "
                 f"frame shape={tuple(shape)} at pixel_size={pixel_size} nm; pass a larger shape or pixel_size, "
-                f"or shape=None to fit each aggregate")
+                f"or shape=None to fit each aggregate"
+            )
         origin = (lo + hi) / 2.0 - (np.array([W, H]) - 1) / 2.0 * pixel_size
     return int(H), int(W), origin
 
@@ -286,12 +286,21 @@ def _lacey(rng, H, W, pixel_size, thickness):
         pts = []
         for side in rng.choice(4, size=2, replace=False):
             t = rng.uniform(0, 1)
-            pts.append({0: (0, t * (W - 1)), 1: (H - 1, t * (W - 1)),
-                        2: (t * (H - 1), 0), 3: (t * (H - 1), W - 1)}[int(side)])
+            pts.append(
+                {0: (0, t * (W - 1)), 1: (H - 1, t * (W - 1)), 2: (t * (H - 1), 0), 3: (t * (H - 1), W - 1)}[int(side)]
+            )
         ctrl = (rng.uniform(0, H - 1), rng.uniform(0, W - 1))
         (r0, c0), (r2, c2) = pts
-        rr, cc = bezier_curve(int(r0), int(c0), int(ctrl[0]), int(ctrl[1]), int(r2), int(c2),
-                              weight=float(rng.uniform(0.5, 2.0)), shape=(H, W))
+        rr, cc = bezier_curve(
+            int(r0),
+            int(c0),
+            int(ctrl[0]),
+            int(ctrl[1]),
+            int(r2),
+            int(c2),
+            weight=float(rng.uniform(0.5, 2.0)),
+            shape=(H, W),
+        )
         line = np.ones((H, W), dtype=bool)
         line[rr, cc] = False
         half = max(1.0, rng.uniform(8.0, 25.0) / pixel_size)  # strand half-width: 8-25 nm
@@ -378,8 +387,7 @@ def _one(seed, cfg):
     pos, radii, material, group, p = _build(rng, cfg)
     ps = cfg["pixel_size"]
     H, W, origin = _frame(pos, radii, ps, cfg["shape"])
-    t = raster.thickness((pos[:, 0] - origin[0]) / ps, (pos[:, 1] - origin[1]) / ps, radii / ps, material, 2,
-                         H, W)
+    t = raster.thickness((pos[:, 0] - origin[0]) / ps, (pos[:, 1] - origin[1]) / ps, radii / ps, material, 2, H, W)
     t *= ps
     mask_a = t[0] > cfg["min_thickness"]
     mask_b = t[1] > cfg["min_thickness"]
@@ -387,10 +395,27 @@ def _one(seed, cfg):
     if cfg["intensity"]:
         a, b = _counts(rng, t, cfg)
     truth = _truth(pos, radii, material, group, cfg["neck"], cfg["label"], p, cfg["densities"])
-    particles = pd.DataFrame({"x_nm": pos[:, 0], "y_nm": pos[:, 1], "z_nm": pos[:, 2], "radius_nm": radii,
-                              "material": np.where(material == 0, "A", "B"), "cluster": group})
-    return Aggregate(a, b, truth, particles, ps, (float(origin[0]), float(origin[1])), mask_a, mask_b,
-                     t if cfg["keep_thickness"] else None)
+    particles = pd.DataFrame(
+        {
+            "x_nm": pos[:, 0],
+            "y_nm": pos[:, 1],
+            "z_nm": pos[:, 2],
+            "radius_nm": radii,
+            "material": np.where(material == 0, "A", "B"),
+            "cluster": group,
+        }
+    )
+    return Aggregate(
+        a,
+        b,
+        truth,
+        particles,
+        ps,
+        (float(origin[0]), float(origin[1])),
+        mask_a,
+        mask_b,
+        t if cfg["keep_thickness"] else None,
+    )
 
 
 def _counts(rng, t, cfg):
@@ -421,11 +446,37 @@ def _pair(name, v):
     return _number(name, a, 0.0, lo_open=True), _number(name, b, 0.0, lo_open=True)
 
 
-def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_primary=(50, 300),
-               pixel_size=1.0, seed=None, intensity=False, fraction="number", densities=None, shape=None,
-               min_thickness=1.0, fractal_dimension=1.8, prefactor=1.3, neck=0.05, n_directions=64,
-               dose=1.0, background=0.05, blur=0.8, lacey=True, lacey_thickness=10.0,
-               patchiness=0.0, keep_thickness=False, n_workers=1, progress=False) -> list:
+def aggregates(
+    n,
+    *,
+    mixing,
+    d_a,
+    d_b,
+    cv_a=0.25,
+    cv_b=0.25,
+    fraction_a=0.5,
+    n_primary=(50, 300),
+    pixel_size=1.0,
+    seed=None,
+    intensity=False,
+    fraction="number",
+    densities=None,
+    shape=None,
+    min_thickness=1.0,
+    fractal_dimension=1.8,
+    prefactor=1.3,
+    neck=0.05,
+    n_directions=64,
+    dose=1.0,
+    background=0.05,
+    blur=0.8,
+    lacey=True,
+    lacey_thickness=10.0,
+    patchiness=0.0,
+    keep_thickness=False,
+    n_workers=1,
+    progress=False,
+) -> list:
     """Synthetic hetero-aggregates of spheres of materials A and B with a known mixing state.
 
     Builds ``n`` 3-D aggregates and their 2-D element maps, as the ground truth the paper's
@@ -556,19 +607,31 @@ def aggregates(n, *, mixing, d_a, d_b, cv_a=0.25, cv_b=0.25, fraction_a=0.5, n_p
     if isinstance(n_directions, bool) or not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
         raise InputError(f"n_directions must be a positive integer, got {n_directions!r}")
     cfg = {
-        "label": label, "m": m, "decorated": decorated, "nu": nu, "n_primary": _n_primary(n_primary),
-        "d_a": d_a, "d_b": d_b, "cv_a": cv_a, "cv_b": cv_b,
-        "pixel_size": _number("pixel_size", pixel_size, 0.0, lo_open=True), "shape": shape,
+        "label": label,
+        "m": m,
+        "decorated": decorated,
+        "nu": nu,
+        "n_primary": _n_primary(n_primary),
+        "d_a": d_a,
+        "d_b": d_b,
+        "cv_a": cv_a,
+        "cv_b": cv_b,
+        "pixel_size": _number("pixel_size", pixel_size, 0.0, lo_open=True),
+        "shape": shape,
         "min_thickness": _number("min_thickness", min_thickness, 0.0),
         "df": _number("fractal_dimension", fractal_dimension, 1.0, 3.0),
         "kf": _number("prefactor", prefactor, 0.0, lo_open=True),
-        "neck": _number("neck", neck, 0.0, 0.3), "n_dirs": int(n_directions),
-        "intensity": bool(intensity), "dose": _pair("dose", dose),
+        "neck": _number("neck", neck, 0.0, 0.3),
+        "n_dirs": int(n_directions),
+        "intensity": bool(intensity),
+        "dose": _pair("dose", dose),
         "background": _number("background", background, 0.0),
-        "blur": _number("blur", blur, 0.0), "lacey": bool(lacey),
+        "blur": _number("blur", blur, 0.0),
+        "lacey": bool(lacey),
         "lacey_thickness": _number("lacey_thickness", lacey_thickness, 0.0),
         "densities": _densities(densities),
-        "keep_thickness": bool(keep_thickness), "patchiness": _number("patchiness", patchiness, 0.0, 5.0),
+        "keep_thickness": bool(keep_thickness),
+        "patchiness": _number("patchiness", patchiness, 0.0, 5.0),
     }
     if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
         raise InputError(f"n_workers must be a positive integer, got {n_workers!r}")

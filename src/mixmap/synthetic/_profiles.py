@@ -9,8 +9,21 @@ from .._random import generator
 from ..errors import InputError
 
 
-def diffusion_profile(x, t, D=1e-14, c_left=0.0, c_right=1.0, *, x0=0.0, noise=0.0, n_scans=1, seed=None,
-                      x_unit="m", n_steps=400, points_per_width=40):
+def diffusion_profile(
+    x,
+    t,
+    D=1e-14,
+    c_left=0.0,
+    c_right=1.0,
+    *,
+    x0=0.0,
+    noise=0.0,
+    n_scans=1,
+    seed=None,
+    x_unit="m",
+    n_steps=400,
+    points_per_width=40,
+):
     """Concentration profile of a diffusion couple after annealing for ``t`` s, optionally noisy.
 
     Constant D: the analytic solution c = c_L + (c_R - c_L)/2 erfc(-(x - x0)/(2 sqrt(D t))). D(c)

@@ -26,7 +26,7 @@ TILE = 8
 
 def _family_lines(element, e_max, beam_energy):
     """(energies keV, weights) of the element's main excited family inside the spectrum."""
-    from ..xray import line_table
+    from ..chemistry.xray import line_table
 
     t = line_table()
     rows = t[t.element == element]
@@ -37,15 +37,17 @@ def _family_lines(element, e_max, beam_energy):
         f = rows[(rows.family == fam) & (rows.energy_keV < limit) & (rows.energy_keV > 0)]
         if not f.empty and f.weight.max() >= 0.999:  # the family's main line is present
             return f.energy_keV.to_numpy(float), f.weight.to_numpy(float) / f.weight.sum()
-    raise InputError(f"elements: no X-ray line of {element} below {limit:.2f} keV (the end of the energy "
-                     f"axis or beam_energy/1.5); raise n_channels, energy_scale or beam_energy")
+    raise InputError(
+        f"elements: no X-ray line of {element} below {limit:.2f} keV (the end of the energy "
+        f"axis or beam_energy/1.5); raise n_channels, energy_scale or beam_energy"
+    )
 
 
 def _line_spectrum(energies, weights, edges, fwhm_mnka):
     """Unit-sum Gaussian lines integrated over the channel edges (keV)."""
     from scipy.special import ndtr
 
-    from ..xray import detector_fwhm
+    from ..chemistry.xray import detector_fwhm
 
     out = np.zeros(edges.size - 1)
     for e, w in zip(energies, weights):
@@ -77,7 +79,7 @@ def _block(weights, spectra, floor, entropy, spawn_key, dtype, block_info=None):
         for j in range(0, cx, TILE):
             key = (*spawn_key, (y0 + i) // TILE, (x0 + j) // TILE)
             rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=key))
-            out[i:i + TILE, j:j + TILE] = rng.poisson(lam[i:i + TILE, j:j + TILE])
+            out[i : i + TILE, j : j + TILE] = rng.poisson(lam[i : i + TILE, j : j + TILE])
     return out
 
 
@@ -93,8 +95,10 @@ def _maps(maps, elements):
     except TypeError:
         raise InputError("maps must be an Aggregate or a sequence of 2-D arrays, one per element") from None
     if len(arrs) != len(elements):
-        raise InputError(f"maps holds {len(arrs)} maps but elements names {len(elements)}; pass one map per "
-                         f"element, e.g. maps=(a, b) with elements=('C', 'Si')")
+        raise InputError(
+            f"maps holds {len(arrs)} maps but elements names {len(elements)}; pass one map per "
+            f"element, e.g. maps=(a, b) with elements=('C', 'Si')"
+        )
     if any(a.ndim != 2 for a in arrs) or len({a.shape for a in arrs}) != 1:
         raise InputError(f"maps must be 2-D arrays of one shape, got shapes {[a.shape for a in arrs]}")
     w = np.stack([a.astype(np.float64) for a in arrs], axis=-1)
@@ -103,10 +107,25 @@ def _maps(maps, elements):
     return w, pixel_size
 
 
-def spectrum_image(maps, path=None, *, elements=("C", "Si"), beam_energy=200.0, energy_offset=0.0,
-                   energy_scale=0.01, n_channels=2048, counts_per_pixel=100.0, continuum=0.2, background=0.0,
-                   fwhm_mnka=130.0, chunks=(64, 64), seed=None, pixel_size=None, overwrite=False,
-                   progress=False):
+def spectrum_image(
+    maps,
+    path=None,
+    *,
+    elements=("C", "Si"),
+    beam_energy=200.0,
+    energy_offset=0.0,
+    energy_scale=0.01,
+    n_channels=2048,
+    counts_per_pixel=100.0,
+    continuum=0.2,
+    background=0.0,
+    fwhm_mnka=130.0,
+    chunks=(64, 64),
+    seed=None,
+    pixel_size=None,
+    overwrite=False,
+    progress=False,
+):
     """Synthetic STEM-EDX spectrum image (y, x, E) of element maps, as a Zarr store or a Dask array.
 
     Turns 2-D maps (e.g. the projections of :func:`mixmap.synthetic.aggregates`) into the kind of
@@ -195,8 +214,10 @@ def spectrum_image(maps, path=None, *, elements=("C", "Si"), beam_energy=200.0, 
         except (TypeError, ValueError):
             raise InputError(f"{name} must be a number, got {v!r}") from None
         if not math.isfinite(x) or (x <= lo if lo_open else x < lo) or (hi is not None and x >= hi):
-            raise InputError(f"{name} must be a finite number {'>' if lo_open else '>='} {lo}"
-                             f"{'' if hi is None else f' and < {hi}'}, got {v!r}")
+            raise InputError(
+                f"{name} must be a finite number {'>' if lo_open else '>='} {lo}"
+                f"{'' if hi is None else f' and < {hi}'}, got {v!r}"
+            )
         return x
 
     beam_energy = num("beam_energy", beam_energy, 0.0)
@@ -206,18 +227,21 @@ def spectrum_image(maps, path=None, *, elements=("C", "Si"), beam_energy=200.0, 
     background = num("background", background, 0.0, False)
     if isinstance(n_channels, bool) or not isinstance(n_channels, (int, np.integer)) or n_channels < 2:
         raise InputError(f"n_channels must be an integer >= 2, got {n_channels!r}")
-    cpp = np.broadcast_to(np.asarray(counts_per_pixel, dtype=float), (len(elements),)) \
-        if np.ndim(counts_per_pixel) == 0 or len(counts_per_pixel) == len(elements) else None
+    cpp = (
+        np.broadcast_to(np.asarray(counts_per_pixel, dtype=float), (len(elements),))
+        if np.ndim(counts_per_pixel) == 0 or len(counts_per_pixel) == len(elements)
+        else None
+    )
     if cpp is None or not np.isfinite(cpp).all() or (cpp < 0).any():
-        raise InputError(f"counts_per_pixel must be a non-negative number or one per element, got "
-                         f"{counts_per_pixel!r}")
+        raise InputError(f"counts_per_pixel must be a non-negative number or one per element, got {counts_per_pixel!r}")
     try:
         cy, cx = (int(c) for c in chunks)
     except (TypeError, ValueError):
         raise InputError(f"chunks must be a pair (cy, cx) of multiples of {TILE}, got {chunks!r}") from None
     if cy < TILE or cx < TILE or cy % TILE or cx % TILE:
-        raise InputError(f"chunks must be a pair (cy, cx) of positive multiples of {TILE} (the noise tiles), "
-                         f"got {chunks!r}")
+        raise InputError(
+            f"chunks must be a pair (cy, cx) of positive multiples of {TILE} (the noise tiles), got {chunks!r}"
+        )
 
     centres = energy_offset + energy_scale * np.arange(n_channels)
     edges = energy_offset + energy_scale * (np.arange(n_channels + 1) - 0.5)
@@ -233,14 +257,32 @@ def spectrum_image(maps, path=None, *, elements=("C", "Si"), beam_energy=200.0, 
     ss = seed_sequence(seed)
     H, W = w.shape[:2]
     wd = da.from_array(w, chunks=(cy, cx, len(elements)))
-    cube = da.map_blocks(_block, wd, spectra, floor, ss.entropy, tuple(ss.spawn_key), dtype,
-                         dtype=dtype, chunks=(wd.chunks[0], wd.chunks[1], (n_channels,)),
-                         meta=np.empty((0, 0, 0), dtype=dtype))
+    cube = da.map_blocks(
+        _block,
+        wd,
+        spectra,
+        floor,
+        ss.entropy,
+        tuple(ss.spawn_key),
+        dtype,
+        dtype=dtype,
+        chunks=(wd.chunks[0], wd.chunks[1], (n_channels,)),
+        meta=np.empty((0, 0, 0), dtype=dtype),
+    )
     if path is None:
         return cube
     from ..spectral import write_spectrum_image
 
-    return write_spectrum_image(path, cube, energy_offset=energy_offset, energy_scale=energy_scale,
-                                beam_energy=beam_energy, pixel_size=pixel_size, fwhm_mnka=float(fwhm_mnka),
-                                elements=list(elements), chunks=(cy, cx, n_channels), overwrite=overwrite,
-                                progress=progress)
+    return write_spectrum_image(
+        path,
+        cube,
+        energy_offset=energy_offset,
+        energy_scale=energy_scale,
+        beam_energy=beam_energy,
+        pixel_size=pixel_size,
+        fwhm_mnka=float(fwhm_mnka),
+        elements=list(elements),
+        chunks=(cy, cx, n_channels),
+        overwrite=overwrite,
+        progress=progress,
+    )

@@ -11,32 +11,64 @@ from ._common import print_json
 
 def register(sub):
     p = sub.add_parser(
-        "correlate", help="correlation function R(h), its mean per group, fits and scale of segregation",
+        "correlate",
+        help="correlation function R(h), its mean per group, fits and scale of segregation",
         description="Exact correlation coefficient function R(h) of element-map pairs (Buchheiser et al., "
-                    "Eqs. 7-8), pointwise mean per group (Eq. 9), parametric fits (Eq. 14, Table 1), "
-                    "Danckwerts' scale of segregation and a Fig. 7 style figure. Give the maps as pairs "
-                    "A1 B1 A2 B2 ... (PNG/TIFF/NPY) and/or with --list.")
+        "Eqs. 7-8), pointwise mean per group (Eq. 9), parametric fits (Eq. 14, Table 1), "
+        "Danckwerts' scale of segregation and a Fig. 7 style figure. Give the maps as pairs "
+        "A1 B1 A2 B2 ... (PNG/TIFF/NPY) and/or with --list.",
+    )
     p.add_argument("maps", nargs="*", metavar="MAP", help="element maps as pairs: A1 B1 [A2 B2 ...]")
-    p.add_argument("--list", metavar="CSV", dest="list_file",
-                   help="CSV with columns a,b and optional group,pixel_size (paths relative to the CSV)")
+    p.add_argument(
+        "--list",
+        metavar="CSV",
+        dest="list_file",
+        help="CSV with columns a,b and optional group,pixel_size (paths relative to the CSV)",
+    )
     p.add_argument("--group", default="maps", help="group label of the positional pairs (default 'maps')")
     p.add_argument("--pixel-size", type=float, metavar="NM", help="pixel size in nm (default: unknown, px)")
-    p.add_argument("--h-max", type=int, metavar="PX", help="largest distance in pixels (default: half the "
-                   "aggregate's largest extent)")
-    p.add_argument("--method", choices=("fft", "pairs"), default="fft",
-                   help="fft: exact over all pairs (default); pairs: the paper's random-pair estimator")
+    p.add_argument(
+        "--h-max",
+        type=int,
+        metavar="PX",
+        help="largest distance in pixels (default: half the aggregate's largest extent)",
+    )
+    p.add_argument(
+        "--method",
+        choices=("fft", "pairs"),
+        default="fft",
+        help="fft: exact over all pairs (default); pairs: the paper's random-pair estimator",
+    )
     p.add_argument("--n-pairs", type=int, help="pairs per distance for --method pairs (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="random seed for --method pairs (default 0)")
-    p.add_argument("--direction", metavar="DEG[:TOL]",
-                   help="only pairs along this axis (degrees, counter-clockwise from +x; tolerance default 22.5)")
-    p.add_argument("--memory-budget", type=float, metavar="MiB",
-                   help="FFT working memory before tiling over Dask chunks (default 1024 MiB)")
-    p.add_argument("--smooth", type=float, default=0.0, metavar="SIGMA",
-                   help="Gaussian smoothing sigma in pixels before averaging (default 0: none)")
-    p.add_argument("--model", default="sinc-exp",
-                   help="model fitted to each group's mean: sinc-exp (Eq. 14), exp, stretched-exp, gauss, none")
-    p.add_argument("--out", default="correlation.csv",
-                   help="CSV of R(h) per map (default correlation.csv); the group means go to *_mean.csv")
+    p.add_argument(
+        "--direction",
+        metavar="DEG[:TOL]",
+        help="only pairs along this axis (degrees, counter-clockwise from +x; tolerance default 22.5)",
+    )
+    p.add_argument(
+        "--memory-budget",
+        type=float,
+        metavar="MiB",
+        help="FFT working memory before tiling over Dask chunks (default 1024 MiB)",
+    )
+    p.add_argument(
+        "--smooth",
+        type=float,
+        default=0.0,
+        metavar="SIGMA",
+        help="Gaussian smoothing sigma in pixels before averaging (default 0: none)",
+    )
+    p.add_argument(
+        "--model",
+        default="sinc-exp",
+        help="model fitted to each group's mean: sinc-exp (Eq. 14), exp, stretched-exp, gauss, none",
+    )
+    p.add_argument(
+        "--out",
+        default="correlation.csv",
+        help="CSV of R(h) per map (default correlation.csv); the group means go to *_mean.csv",
+    )
     p.add_argument("--figure", help="PNG figure (default: next to --out)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run)
@@ -91,8 +123,7 @@ def run(args) -> int:
     if args.smooth < 0:
         raise InputError(f"--smooth must be >= 0 (pixels), got {args.smooth}")
     if args.model != "none" and args.model not in correlation_models():
-        raise InputError(f"--model {args.model!r} is unknown; choose from "
-                         f"{sorted(correlation_models())} or none")
+        raise InputError(f"--model {args.model!r} is unknown; choose from {sorted(correlation_models())} or none")
     budget = None
     if args.memory_budget is not None:
         if args.memory_budget <= 0:
@@ -121,8 +152,18 @@ def run(args) -> int:
         df.insert(0, "group", group)
         tables.append(df)
         sc = mixmap.scale_of_segregation(curve)
-        summary.append({"group": group, "map_a": str(pa), "map_b": str(pb), "P": res.P, "s2_max": res.s2_max,
-                        "n_foreground": res.n_foreground, "h_max": res.h_max, **sc.to_dict()})
+        summary.append(
+            {
+                "group": group,
+                "map_a": str(pa),
+                "map_b": str(pb),
+                "P": res.P,
+                "s2_max": res.s2_max,
+                "n_foreground": res.n_foreground,
+                "h_max": res.h_max,
+                **sc.to_dict(),
+            }
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pd.concat(tables, ignore_index=True).to_csv(out, index=False)
@@ -139,24 +180,31 @@ def run(args) -> int:
         group_rows.append(row)
     mean_path = out.with_name(out.stem + "_mean.csv")
     pd.concat([m.to_frame().assign(group=g) for g, m in means.items()], ignore_index=True).to_csv(
-        mean_path, index=False)
+        mean_path, index=False
+    )
     fig_path = Path(args.figure) if args.figure else out.with_suffix(".png")
     mixmap.plot.correlation(means, fits=fits if fits else None, fit=bool(fits), path=fig_path)
     if args.json:
         print_json({"maps": summary, "groups": group_rows})
     else:
         for s in summary:
-            unit, il, cl = ("nm", s["integral_scale_nm"], s["correlation_length_nm"]) \
-                if s["integral_scale_nm"] is not None else ("px", s["integral_scale_px"], s["correlation_length_px"])
-            print(f"{s['group']}: {Path(s['map_a']).name} / {Path(s['map_b']).name}: P = {s['P']:.3f}, "
-                  f"integral scale = {il:.4g} {unit}{' (R > 0 to h_max)' if s['truncated'] else ''}, "
-                  f"1/e length = {cl:.4g} {unit}")
+            unit, il, cl = (
+                ("nm", s["integral_scale_nm"], s["correlation_length_nm"])
+                if s["integral_scale_nm"] is not None
+                else ("px", s["integral_scale_px"], s["correlation_length_px"])
+            )
+            print(
+                f"{s['group']}: {Path(s['map_a']).name} / {Path(s['map_b']).name}: P = {s['P']:.3f}, "
+                f"integral scale = {il:.4g} {unit}{' (R > 0 to h_max)' if s['truncated'] else ''}, "
+                f"1/e length = {cl:.4g} {unit}"
+            )
         for r in group_rows:
             line = f"group {r['group']} ({r['n_maps']} maps, h in {r['unit']})"
             if "r2" in r:
                 names = [k for k in fits[r["group"]].params]
-                line += ": fit " + r["model"] + " " + ", ".join(f"{k}={r[k]:.4g}" for k in names) + \
-                        f", R2={r['r2']:.4f}"
+                line += (
+                    ": fit " + r["model"] + " " + ", ".join(f"{k}={r[k]:.4g}" for k in names) + f", R2={r['r2']:.4f}"
+                )
             print(line)
     print(f"wrote {out}, {mean_path} and {fig_path}")
     return 0

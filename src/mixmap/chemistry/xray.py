@@ -21,7 +21,7 @@ from importlib import resources
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["xray_line", "detector_fwhm", "XrayLine", "line_table"]
 
@@ -54,8 +54,17 @@ def _table() -> dict[str, XrayLine]:
     out = {}
     for r in rows:
         name = f"{r['element']}_{r['line']}"
-        out[name] = XrayLine(name, int(r["Z"]), r["element"], r["line"], r["family"], r["iupac"],
-                             float(r["energy_keV"]), float(r["weight"]), r["source"])
+        out[name] = XrayLine(
+            name,
+            int(r["Z"]),
+            r["element"],
+            r["line"],
+            r["family"],
+            r["iupac"],
+            float(r["energy_keV"]),
+            float(r["weight"]),
+            r["source"],
+        )
     return out
 
 
@@ -79,10 +88,11 @@ def _lookup(name) -> XrayLine:
     element = key.split("_")[0]
     known = sorted(n.split("_", 1)[1] for n in table if n.split("_")[0] == element)
     if known:
-        raise InputError(f"line {name!r}: no such line for {element}; tabulated lines of {element}: "
-                         f"{', '.join(known)}")
-    raise InputError(f"line {name!r}: expected '<Element>_<line>' such as 'Cu_Ka' or 'Au_Ma' "
-                     "with an element from Li (Z=3) to U (Z=92)")
+        raise InputError(f"line {name!r}: no such line for {element}; tabulated lines of {element}: {', '.join(known)}")
+    raise InputError(
+        f"line {name!r}: expected '<Element>_<line>' such as 'Cu_Ka' or 'Au_Ma' "
+        "with an element from Li (Z=3) to U (Z=92)"
+    )
 
 
 def xray_line(name: str, *, info: bool = False):
@@ -162,7 +172,9 @@ def detector_fwhm(energy, fwhm_mnka: float = 130.0):
         raise InputError(f"fwhm_mnka must be a finite FWHM > 0 in eV (typically 120-140), got {fwhm_mnka}")
     sq = f * f + 2.5 * (e - E_MNKA_KEV) * 1000.0
     if np.any(sq <= 0):
-        raise InputError(f"energy {float(e.min())} keV is below the range of the FWHM model for "
-                         f"fwhm_mnka={f} eV (FWHM^2 <= 0); use a larger fwhm_mnka or a higher-energy line")
+        raise InputError(
+            f"energy {float(e.min())} keV is below the range of the FWHM model for "
+            f"fwhm_mnka={f} eV (FWHM^2 <= 0); use a larger fwhm_mnka or a higher-energy line"
+        )
     out = np.sqrt(sq)
     return float(out) if out.ndim == 0 else out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._progress import cli_progress
+
 import os
 import sys
 from pathlib import Path
@@ -12,38 +14,61 @@ from ._common import add_particle_args, particles_from_args
 
 def register(sub):
     p = sub.add_parser(
-        "analyze", help="analyse many maps (Dask), write the table, print the per-group ψ summary",
+        "analyze",
+        help="analyse many maps (Dask), write the table, print the per-group ψ summary",
         description="Intra-aggregate mixing of every map (Eqs. 1-6) and the inter-aggregate ψ measures "
-                    "per group (Eqs. 2, 10-13). Inputs: pairs 'A1 B1 A2 B2 ...'; quoted glob patterns "
-                    "of A maps with --pair '{stem}_B.png' ({stem} = the text the wildcards matched); "
-                    "RGB composites with --channels C=green,Si=red; or one Zarr group of maps. "
-                    "Re-running the same command resumes an interrupted run.")
+        "per group (Eqs. 2, 10-13). Inputs: pairs 'A1 B1 A2 B2 ...'; quoted glob patterns "
+        "of A maps with --pair '{stem}_B.png' ({stem} = the text the wildcards matched); "
+        "RGB composites with --channels C=green,Si=red; or one Zarr group of maps. "
+        "Re-running the same command resumes an interrupted run.",
+    )
     p.add_argument("inputs", nargs="+", help="map files, quoted glob patterns, composites or a .zarr group")
     add_particle_args(p)
-    p.add_argument("--pair", metavar="TEMPLATE",
-                   help="B map of each A map matched by the (quoted) patterns, e.g. '{stem}_Si.png'")
-    p.add_argument("--channels", metavar="A=COLOUR,B=COLOUR",
-                   help="inputs are RGB composites: element names and colours, A first, e.g. C=green,Si=red")
+    p.add_argument(
+        "--pair", metavar="TEMPLATE", help="B map of each A map matched by the (quoted) patterns, e.g. '{stem}_Si.png'"
+    )
+    p.add_argument(
+        "--channels",
+        metavar="A=COLOUR,B=COLOUR",
+        help="inputs are RGB composites: element names and colours, A first, e.g. C=green,Si=red",
+    )
     p.add_argument("--label", action="store_true", help="split each image into its aggregates first")
-    p.add_argument("--group-by", metavar="REGEX",
-                   help="group (process condition) of each map: regex searched in its path; the first "
-                        "capture group (or the whole match) is the group, e.g. '(C65|KB)'")
-    p.add_argument("--out", default="results.parquet",
-                   help="table of results, .parquet or .csv (default results.parquet); resumable")
+    p.add_argument(
+        "--group-by",
+        metavar="REGEX",
+        help="group (process condition) of each map: regex searched in its path; the first "
+        "capture group (or the whole match) is the group, e.g. '(C65|KB)'",
+    )
+    p.add_argument(
+        "--out",
+        default="results.parquet",
+        help="table of results, .parquet or .csv (default results.parquet); resumable",
+    )
     ex = p.add_mutually_exclusive_group()
     ex.add_argument("--workers", type=int, default=None, help="local worker threads (default: CPU count)")
-    ex.add_argument("--scheduler", metavar="ADDRESS",
-                    help="dask.distributed scheduler address (tcp://host:8786), or threads/processes/synchronous")
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask.distributed scheduler address (tcp://host:8786), or threads/processes/synchronous",
+    )
     p.add_argument("--samples", type=int, default=150, help="cutouts per aggregate (default 150)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--correlation", type=float, metavar="H_MAX", default=None,
-                   help="also compute R(h) up to H_MAX pixels per aggregate (scale of segregation)")
+    p.add_argument(
+        "--correlation",
+        type=float,
+        metavar="H_MAX",
+        default=None,
+        help="also compute R(h) up to H_MAX pixels per aggregate (scale of segregation)",
+    )
     _summary_args(p)
     p.set_defaults(func=run_analyze)
 
-    s = sub.add_parser("summary", help="per-group ψ summary (Eqs. 2, 10-13) of a saved analyze table",
-                       description="Recompute the inter-aggregate ψ table from a results file written by "
-                                   "'mixmap analyze' (also from an unfinished run).")
+    s = sub.add_parser(
+        "summary",
+        help="per-group ψ summary (Eqs. 2, 10-13) of a saved analyze table",
+        description="Recompute the inter-aggregate ψ table from a results file written by "
+        "'mixmap analyze' (also from an unfinished run).",
+    )
     s.add_argument("results", help="results .parquet or .csv written by mixmap analyze")
     s.add_argument("--by", default="group", help="group column (default group)")
     s.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
@@ -53,13 +78,22 @@ def register(sub):
 
 def _summary_args(p):
     g = p.add_argument_group("summary (inter-aggregate ψ measures)")
-    g.add_argument("--max-p", type=float, default=None, metavar="P",
-                   help="exclude aggregates with P above this from the summary (paper Section 3.2: 0.95)")
+    g.add_argument(
+        "--max-p",
+        type=float,
+        default=None,
+        metavar="P",
+        help="exclude aggregates with P above this from the summary (paper Section 3.2: 0.95)",
+    )
     g.add_argument("--alpha", type=float, default=1.0, help="weight of the mean Schmahl index in ψ_comb (Eq. 13)")
     g.add_argument("--beta", type=float, default=1.0, help="weight of ψ_MAS in ψ_comb")
     g.add_argument("--gamma", type=float, default=1.0, help="weight of ψ_P in ψ_comb")
-    g.add_argument("--figures", metavar="DIR", default=None,
-                   help="write schmahl_histogram.png (Fig. 5a) and schmahl_heatmap.png (Fig. 6) here")
+    g.add_argument(
+        "--figures",
+        metavar="DIR",
+        default=None,
+        help="write schmahl_histogram.png (Fig. 5a) and schmahl_heatmap.png (Fig. 6) here",
+    )
 
 
 def _channels(text):
@@ -103,24 +137,44 @@ def _print_summary(table, args, seed):
 
     import mixmap
 
-    s = mixmap.inter_mixing(table, by=getattr(args, "by", "group"), alpha=args.alpha, beta=args.beta,
-                            gamma=args.gamma, max_P=args.max_p, seed=seed)
-    show = pd.DataFrame({
-        "n": s["n"],
-        "P_mean": s["P_mean"].map("{:.3f}".format),
-        "s2_inter": s["s2_inter"].map("{:.4f}".format),
-        "M_mean": s["schmahl_mean"].map("{:.3f}".format),
-        "s2_M": s["s2_schmahl"].map("{:.4f}".format),
-        "psi_P [95% CI]": [f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in zip(s["psi_p"], s["psi_p_low"], s["psi_p_high"])],
-        "psi_M [95% CI]": [f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in zip(s["psi_schmahl"], s["psi_schmahl_low"], s["psi_schmahl_high"])],
-        "psi_comb [95% CI]": [f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in zip(s["psi_comb"], s["psi_comb_low"], s["psi_comb_high"])],
-    }, index=s.index)
+    s = mixmap.inter_mixing(
+        table,
+        by=getattr(args, "by", "group"),
+        alpha=args.alpha,
+        beta=args.beta,
+        gamma=args.gamma,
+        max_P=args.max_p,
+        seed=seed,
+    )
+    show = pd.DataFrame(
+        {
+            "n": s["n"],
+            "P_mean": s["P_mean"].map("{:.3f}".format),
+            "s2_inter": s["s2_inter"].map("{:.4f}".format),
+            "M_mean": s["schmahl_mean"].map("{:.3f}".format),
+            "s2_M": s["s2_schmahl"].map("{:.4f}".format),
+            "psi_P [95% CI]": [
+                f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in zip(s["psi_p"], s["psi_p_low"], s["psi_p_high"])
+            ],
+            "psi_M [95% CI]": [
+                f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                for v, lo, hi in zip(s["psi_schmahl"], s["psi_schmahl_low"], s["psi_schmahl_high"])
+            ],
+            "psi_comb [95% CI]": [
+                f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                for v, lo, hi in zip(s["psi_comb"], s["psi_comb_low"], s["psi_comb_high"])
+            ],
+        },
+        index=s.index,
+    )
     if args.max_p is not None:
         show.insert(1, f"excluded P>{args.max_p:g}", s["n_excluded"])
     if (s["n_undefined"] > 0).any():
         show.insert(1, "Schmahl undefined", s["n_undefined"])
-    print("inter-aggregate mixing per group (Eqs. 2, 10-13; psi = 1: homogeneous; values outside "
-          "[0, 1] and interval ends are reported unclipped):")
+    print(
+        "inter-aggregate mixing per group (Eqs. 2, 10-13; psi = 1: homogeneous; values outside "
+        "[0, 1] and interval ends are reported unclipped):"
+    )
     print(show.to_string())
     if s[["psi_p", "psi_schmahl"]].isna().any().any():
         print("(nan: the bound P(1-P) or M(1-M) of Eq. 10/11 is not positive, or fewer than 2 aggregates)")
@@ -144,8 +198,10 @@ def _print_correlation(curves, args):
 
     cs = correlation_summary(curves, by=getattr(args, "by", "group"))
     t = cs.table
-    print("scale of segregation per group (mean R(h), Eq. 9; fit of Eq. 14; lengths in "
-          f"{', '.join(sorted(set(t['unit'])))}):")
+    print(
+        "scale of segregation per group (mean R(h), Eq. 9; fit of Eq. 14; lengths in "
+        f"{', '.join(sorted(set(t['unit'])))}):"
+    )
     print(t.to_string(float_format=lambda v: f"{v:.4g}"))
     if args.figures:
         from mixmap.plot import correlation as plot_correlation
@@ -177,10 +233,22 @@ def run_analyze(args) -> int:
     if args.workers is not None:
         kw["workers"] = args.workers
     if args.correlation is not None:
-        kw["correlation"] = {"h_max": int(args.correlation) if float(args.correlation).is_integer() else args.correlation}
-    table = mixmap.analyze(items, n_particles=args.particles, n_samples=args.samples, seed=args.seed,
-                           groups=args.group_by, label=args.label, out=args.out, progress=True,
-                           **extra, **kw, **particles_from_args(args))
+        kw["correlation"] = {
+            "h_max": int(args.correlation) if float(args.correlation).is_integer() else args.correlation
+        }
+    table = mixmap.analyze(
+        items,
+        n_particles=args.particles,
+        n_samples=args.samples,
+        seed=args.seed,
+        groups=args.group_by,
+        label=args.label,
+        out=args.out,
+        progress=cli_progress(),
+        **extra,
+        **kw,
+        **particles_from_args(args),
+    )
     _report_status(table)
     print(f"table: {os.fspath(args.out)}")
     if (table["status"] == "ok").any():
@@ -194,8 +262,9 @@ def run_summary(args) -> int:
     from mixmap.batch import read_results
 
     if Path(args.results).suffix.lower() not in (".parquet", ".csv"):
-        raise InputError(f"results must be the .parquet or .csv table written by 'mixmap analyze --out', "
-                         f"got {args.results!r}")
+        raise InputError(
+            f"results must be the .parquet or .csv table written by 'mixmap analyze --out', got {args.results!r}"
+        )
     table = read_results(args.results)
     _report_status(table)
     _print_summary(table, args, args.seed)

@@ -27,7 +27,8 @@ import re
 
 import numpy as np
 
-from .errors import InputError, check_number
+from ..errors import GenerationVolumeWarning, InputError
+from .._validate import check_number
 
 __all__ = [
     "GenerationVolumeWarning",
@@ -37,14 +38,8 @@ __all__ = [
 ]
 
 
-class GenerationVolumeWarning(UserWarning):
-    """A spot spacing or cutout is smaller than the X-ray generation size, so its composition
-    is averaged over neighbouring material and the measured spread of x underestimates the true
-    segregation at that scale."""
-
-
 def _composition(material):
-    from .precursors import _elements, parse_formula
+    from ..precursors import _elements, parse_formula
 
     counts = parse_formula(material)
     els = _elements()
@@ -86,10 +81,7 @@ def _density(material, density) -> float:
     (el,) = w
     rho = els[el].density
     if not math.isfinite(rho):
-        raise InputError(
-            f"{el} is a gas at room temperature or has no tabulated density; pass density= in "
-            f"g/cm^3"
-        )
+        raise InputError(f"{el} is a gas at room temperature or has no tabulated density; pass density= in g/cm^3")
     return float(rho)
 
 
@@ -152,7 +144,7 @@ _SHELL = {"K": "K", "L": "L3", "M": "M5"}
 
 
 def _critical_energy(material, line) -> tuple[str, str, float]:
-    from .precursors import _elements, parse_formula
+    from ..precursors import _elements, parse_formula
 
     if isinstance(line, (int, float, np.integer, np.floating)) and not isinstance(line, bool):
         Ec = float(line)
@@ -246,9 +238,6 @@ def generation_size_um(materials, E0_keV, densities=None) -> float:
     densities = list(densities)
     if len(densities) != len(materials):
         raise InputError(
-            f"densities must give one density (g/cm^3) per precursor ({len(materials)}), got "
-            f"{len(densities)}"
+            f"densities must give one density (g/cm^3) per precursor ({len(materials)}), got {len(densities)}"
         )
-    return float(
-        max(kanaya_okayama_range(m, float(E0_keV), d) for m, d in zip(materials, densities))
-    )
+    return float(max(kanaya_okayama_range(m, float(E0_keV), d) for m, d in zip(materials, densities)))

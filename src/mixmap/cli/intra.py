@@ -8,9 +8,11 @@ from ._common import add_particle_args, parse_range, particles_from_args, print_
 
 
 def register(sub):
-    p = sub.add_parser("intra", help="variance of local concentration and Schmahl index of one aggregate",
-                       description="Intra-aggregate mixing quality (Buchheiser et al., Eqs. 1-6) of "
-                                   "two element maps (PNG/TIFF/NPY).")
+    p = sub.add_parser(
+        "intra",
+        help="variance of local concentration and Schmahl index of one aggregate",
+        description="Intra-aggregate mixing quality (Buchheiser et al., Eqs. 1-6) of two element maps (PNG/TIFF/NPY).",
+    )
     p.add_argument("map_a", help="element map of material A")
     p.add_argument("map_b", help="element map of material B")
     add_particle_args(p)
@@ -19,14 +21,18 @@ def register(sub):
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run_intra)
 
-    c = sub.add_parser("curve", help="variance vs particles per cutout (Fig. 3 style), CSV + PNG",
-                       description="Variance of local concentration versus the number N of particles "
-                                   "per cutout, with the bounds of Eqs. 4-5.")
+    c = sub.add_parser(
+        "curve",
+        help="variance vs particles per cutout (Fig. 3 style), CSV + PNG",
+        description="Variance of local concentration versus the number N of particles "
+        "per cutout, with the bounds of Eqs. 4-5.",
+    )
     c.add_argument("map_a")
     c.add_argument("map_b")
     add_particle_args(c, n_particles=False)
-    c.add_argument("--particles", default="1:100", metavar="RANGE",
-                   help="values of N: 1:100, 1:100:5 or 1,5,25 (default 1:100)")
+    c.add_argument(
+        "--particles", default="1:100", metavar="RANGE", help="values of N: 1:100, 1:100:5 or 1,5,25 (default 1:100)"
+    )
     c.add_argument("--samples", type=int, default=120, help="cutouts per N (default 120)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--out", default="curve.csv", help="CSV output (default curve.csv)")
@@ -38,16 +44,16 @@ def run_intra(args) -> int:
     import mixmap
 
     a, b = mixmap.read_maps(args.map_a, args.map_b)
-    r = mixmap.intra_mixing(a, b, n_particles=args.particles, n_samples=args.samples, seed=args.seed,
-                            **particles_from_args(args))
+    r = mixmap.intra_mixing(
+        a, b, n_particles=args.particles, n_samples=args.samples, seed=args.seed, **particles_from_args(args)
+    )
     d = r.to_dict()
     if args.json:
         print_json(d)
     else:
-        print(f"P = {r.P:.4f}   (P10 {r.P10:.3f}, P01 {r.P01:.3f}, P11 {r.P11:.3f}; "
-              f"{r.n_foreground} foreground px)")
+        print(f"P = {r.P:.4f}   (P10 {r.P10:.3f}, P01 {r.P01:.3f}, P11 {r.P11:.3f}; {r.n_foreground} foreground px)")
         print(f"cutouts: {r.n_samples} x {r.target_count} px (N = {r.n_particles:g} particles)")
-        print(f"s2      = {r.s2:.5g}   {100*r.confidence:.0f}% CI [{r.s2_ci[0]:.5g}, {r.s2_ci[1]:.5g}]  (Eq. 1)")
+        print(f"s2      = {r.s2:.5g}   {100 * r.confidence:.0f}% CI [{r.s2_ci[0]:.5g}, {r.s2_ci[1]:.5g}]  (Eq. 1)")
         print(f"s2_max  = {r.s2_max:.5g}   (unmixed, Eq. 4)")
         print(f"s2_min  = {r.s2_min:.5g}   (random mixing, Eq. 5)")
         print(f"Schmahl = {r.schmahl:.4f}   (Eq. 6; 0 unmixed, 1 random)")
@@ -59,8 +65,14 @@ def run_curve(args) -> int:
     from mixmap.plot import variance_curve as plot_curve
 
     a, b = mixmap.read_maps(args.map_a, args.map_b)
-    df = mixmap.variance_curve(a, b, n_particles=parse_range(args.particles), n_samples=args.samples,
-                               seed=args.seed, **particles_from_args(args))
+    df = mixmap.variance_curve(
+        a,
+        b,
+        n_particles=parse_range(args.particles),
+        n_samples=args.samples,
+        seed=args.seed,
+        **particles_from_args(args),
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False)

@@ -1,6 +1,6 @@
 """Command-line interface: ``mixmap <command>``; every command mirrors a Python API function.
 
-Commands live in :mod:`mixmap.commands`, one module per command group, each exposing
+Commands live in this package, one module per command, each exposing
 ``register(subparsers)``. User mistakes (any :class:`mixmap.MixmapError`, a missing file) print one
 line and exit with status 2; a traceback means a bug in mixmap.
 """
@@ -12,8 +12,8 @@ import importlib
 import pkgutil
 import sys
 
-from . import __version__
-from .errors import MixmapError
+from .. import __version__
+from ..errors import MixmapError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,12 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mixmap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="<command>")
-    from . import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module = importlib.import_module(f"{__name__}.{info.name}")
         module.register(sub)
     return parser
 

@@ -11,16 +11,22 @@ from ..errors import InputError
 def add_particle_args(p, *, n_particles=True):
     """``--particles N`` and the particle model: sizes (nm) or ``--particle-area-px``."""
     if n_particles:
-        p.add_argument("--particles", type=float, required=True, metavar="N",
-                       help="primary particles per cutout (the paper uses 25)")
+        p.add_argument(
+            "--particles",
+            type=float,
+            required=True,
+            metavar="N",
+            help="primary particles per cutout (the paper uses 25)",
+        )
     g = p.add_argument_group("particle model (give the sizes, or --particle-area-px)")
     g.add_argument("--d-a", type=float, metavar="NM", help="mean primary diameter of A in nm")
     g.add_argument("--d-b", type=float, metavar="NM", help="mean primary diameter of B in nm")
     g.add_argument("--cv-a", type=float, default=0.0, help="coefficient of variation of A sizes (std/mean)")
     g.add_argument("--cv-b", type=float, default=0.0, help="coefficient of variation of B sizes (std/mean)")
     g.add_argument("--pixel-size", type=float, metavar="NM", help="pixel size in nm")
-    g.add_argument("--particle-area-px", type=float, metavar="PX",
-                   help="mean projected particle area in pixels (instead of sizes)")
+    g.add_argument(
+        "--particle-area-px", type=float, metavar="PX", help="mean projected particle area in pixels (instead of sizes)"
+    )
 
 
 def particles_from_args(args) -> dict:
@@ -34,8 +40,7 @@ def particles_from_args(args) -> dict:
         return {"particles": None, "particle_area_px": args.particle_area_px}
     if any(v is None for v in sizes):
         raise InputError("the particle model needs --d-a, --d-b and --pixel-size (nm), or --particle-area-px")
-    return {"particles": Particles(args.d_a, args.d_b, args.cv_a, args.cv_b, args.pixel_size),
-            "particle_area_px": None}
+    return {"particles": Particles(args.d_a, args.d_b, args.cv_a, args.cv_b, args.pixel_size), "particle_area_px": None}
 
 
 def parse_range(text: str) -> list[float]:
