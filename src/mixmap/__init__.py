@@ -22,7 +22,7 @@ from .errors import (
     WindowClippedWarning,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 # The lazily loaded public names are declared once, in __init__.pyi (also read by IDEs).
 __getattr__, _lazy_dir, _lazy_all = _lazy.attach_stub(__name__, __file__)
