@@ -1,3 +1,5 @@
+"""``python -m mixmap``: the same as the ``mixmap`` command."""
+
 import sys
 
 from .cli import main

@@ -1,7 +1,7 @@
 """Progress bars (tqdm) for long loops: on a terminal by default in the CLI, on request in the API.
 
 ``enabled=True`` shows the bar, ``False`` hides it and ``None`` shows it only when stderr is a
-terminal (what the CLI passes, so pipes and log files get no ``\\r`` frames). The clock restarts
+terminal (what the CLI passes, so pipes and log files get no carriage-return frames). The clock restarts
 after the first item, which usually includes the one-off Numba compilation, so the rate and the
 ETA describe the steady state.
 """

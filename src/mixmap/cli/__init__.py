@@ -17,6 +17,7 @@ from ..errors import MixmapError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``mixmap`` argument parser with one sub-command per module of this package."""
     parser = argparse.ArgumentParser(
         prog="mixmap",
         description="Mixing quality from electron-microscopy chemistry data.",
