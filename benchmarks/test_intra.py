@@ -14,13 +14,13 @@ from _maps import blob_maps
 from naive import naive_cutouts
 
 import mixmap
-from mixmap import intra
+from mixmap.mixing import sampling, target_count
 
 
 def _items(a, b, Ns, n_samples, seed):
     """The exact (centre, target, key) items variance_curve draws, for the naive twin."""
-    T = intra._prepare(a, b)
-    targets = [mixmap.particles.target_count(N, 80.0) for N in Ns]
+    T = sampling._prepare(a, b)
+    targets = [target_count(N, 80.0) for N in Ns]
     rng = mixmap._random.generator(seed)
     n = len(targets) * n_samples
     ranks = rng.integers(0, T.classes.n_foreground, size=n)
@@ -72,7 +72,7 @@ def test_one_map_150_cutouts(benchmark):
     A, B = a.view(np.uint8), b.view(np.uint8)
     reps = 20 if big else 1
     t0 = time.perf_counter()
-    tables = intra._alloc_tables(A)
+    tables = sampling._alloc_tables(A)
     for _ in range(reps):
         for t in tables:
             t.fill(0)

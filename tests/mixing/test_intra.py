@@ -5,7 +5,8 @@ import pytest
 from naive import naive_cutouts, naive_map_tables, naive_splitmix64
 
 import mixmap
-from mixmap.intra import sample_cutouts, schmahl_index
+from mixmap.mixing import sample_cutouts, schmahl_index
+from mixmap.mixing import sampling
 from mixmap.kernels import cutouts as K
 from mixmap.kernels import rng as krng
 
@@ -32,7 +33,7 @@ def test_kernel_equals_naive_twin(kind, rng):
     else:
         A = rng.poisson(0.8, shape).astype(float)
         B = rng.poisson(0.6, shape).astype(float)
-    SA, SB, SF = mixmap.intra._alloc_tables(A)
+    SA, SB, SF = sampling._alloc_tables(A)
     stats = K.map_tables(A, B, SA, SB, SF)
     for got, ref in zip((SA, SB, SF, stats), naive_map_tables(A, B)):
         np.testing.assert_allclose(got, ref, rtol=1e-12)
@@ -49,11 +50,11 @@ def test_kernel_equals_naive_twin(kind, rng):
 def test_map_tables_statistics_match_eq3_eq4(rng):
     a = rng.random((33, 40)) < 0.4
     b = rng.random((33, 40)) < 0.3
-    T = mixmap.intra._prepare(a, b)
+    T = sampling._prepare(a, b)
     A, B = a.astype(float), b.astype(float)
-    pc = mixmap.maps.pixel_classes(A, B)
+    pc = mixmap.mixing.pixel_classes(A, B)
     assert T.classes == pc
-    assert T.s2_max == pytest.approx(mixmap.maps.s2_max(A, B), rel=1e-12)
+    assert T.s2_max == pytest.approx(mixmap.mixing.s2_max(A, B), rel=1e-12)
     # the SAT at the far corner is the total
     assert T.SF[-1, -1] == pc.n_foreground and T.SA[-1, -1] == a.sum()
 
@@ -128,11 +129,11 @@ def test_eq4_for_bool_maps():
     a = np.array([[1, 1, 0, 0], [1, 0, 0, 0]], bool)
     b = np.array([[0, 1, 1, 0], [0, 0, 1, 0]], bool)
     A, B = a.astype(float), b.astype(float)
-    pc = mixmap.maps.pixel_classes(A, B)
+    pc = mixmap.mixing.pixel_classes(A, B)
     assert (pc.P10, pc.P01, pc.P11) == (0.4, 0.4, 0.2)
     assert pc.P == pytest.approx(4 / 8)
     eq4 = pc.P10 * (1 - pc.P) ** 2 + pc.P01 * pc.P**2 + pc.P11 * (0.5 - pc.P) ** 2
-    assert mixmap.maps.s2_max(A, B) == pytest.approx(eq4)
+    assert mixmap.mixing.s2_max(A, B) == pytest.approx(eq4)
 
 
 def test_particle_model_eq5_and_target():

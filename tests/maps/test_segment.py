@@ -5,7 +5,7 @@ import pytest
 
 import mixmap
 from mixmap import DataError, InputError
-from mixmap.segment import THRESHOLD_METHODS
+from mixmap.maps import THRESHOLD_METHODS
 
 
 def _blobs(shape=(96, 96)):
