@@ -42,8 +42,6 @@ _BOX_MIN_FILL = 0.9  # ... and its holes-filled area covers this fraction of its
 _UNEXPLAINED_RESIDUAL = 0.25  # RGB distance above which a pixel is "not a mix of the channel colours"
 
 
-
-
 def parse_colour(colour, *, name: str = "colour") -> np.ndarray:
     """Turn a colour specification into a full-brightness RGB direction.
 
@@ -447,4 +445,3 @@ def read_composite(path, channels=None, exclude="auto"):
             stacklevel=2,
         )
     return {k: np.ascontiguousarray(coef[..., i]) for i, k in enumerate(channels)}
-

@@ -236,4 +236,3 @@ def read_maps(path_a, path_b, *, binary="auto"):
     if "intensity" in kinds:
         return raw[0], raw[1]
     return raw[0] > 0, raw[1] > 0
-

@@ -198,11 +198,7 @@ def intra_mixing(
             stacklevel=2,
         )
     return IntraResult(
-        P=pc.P,
-        P10=pc.P10,
-        P01=pc.P01,
-        P11=pc.P11,
-        n_foreground=pc.n_foreground,
+        **pc.to_dict(),  # P, P10, P01, P11, n_foreground (Eq. 3)
         n_particles=float(n_particles),
         target_count=int(target),
         n_samples=n_samples,
@@ -262,7 +258,7 @@ def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_
     conc, _, _, _ = _sample(T, targets, n_samples, generator(seed))
     s2 = np.sum((conc - pc.P) ** 2, axis=1) / (n_samples - 1)
     s2min = np.array([m for _, m in pairs])
-    schm = [schmahl_index(float(v), s2max, float(m)) for v, m in zip(s2, s2min)]
+    schm = [schmahl_index(float(v), s2max, float(m)) for v, m in zip(s2, s2min, strict=True)]
     return pd.DataFrame(
         {
             "n_particles": Ns,
@@ -273,4 +269,3 @@ def variance_curve(a, b, *, n_particles=range(1, 101), particles=None, particle_
             "schmahl": schm,
         }
     )
-

@@ -108,4 +108,3 @@ def s2_max(A: np.ndarray, B: np.ndarray, P: float | None = None) -> float:
         P = float(A.sum()) / float(A.sum() + B.sum())
     d = x[fg] - P
     return float(np.mean(d * d))
-

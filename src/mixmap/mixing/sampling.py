@@ -129,4 +129,3 @@ def sample_cutouts(a, b, target_counts, *, n_samples, seed=0):
     _check_targets(targets, T.classes.n_foreground, "target_counts")
     conc, hw, cnt, _ = _sample(T, targets, n_samples, generator(seed))
     return conc, hw, cnt
-
