@@ -1,4 +1,4 @@
-"""Composite splitting speed: vectorised active-set NNLS (mixmap.maps.unmix) vs scipy.optimize.nnls per pixel.
+"""Composite splitting speed: vectorised active-set NNLS (mixmap.maps.composite.unmix) vs scipy.optimize.nnls per pixel.
 
 read_composite unmixes every pixel of an exported RGB composite. The peer is the obvious loop calling
 scipy.optimize.nnls once per pixel; both give the same coefficients (checked here on the timed pixels).

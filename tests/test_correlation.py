@@ -17,7 +17,7 @@ from mixmap.segregation import (
 )
 from mixmap.kernels import pairs as kpairs
 from mixmap.kernels import radial as kradial
-from mixmap.maps import pixel_concentration
+from mixmap.mixing import pixel_concentration
 from naive import (
     naive_displacement_sums,
     naive_pair_sums,

@@ -8,30 +8,24 @@ from .chemistry.generation import (
     kanaya_okayama_range as kanaya_okayama_range,
     xray_generation_depth as xray_generation_depth,
 )
-from .inter import (
-    inter_mixing as inter_mixing,
-)
-from .intra import (
-    IntraResult as IntraResult,
-    intra_mixing as intra_mixing,
-    variance_curve as variance_curve,
-)
 from .maps import (
+    binarize as binarize,
+    label_aggregates as label_aggregates,
     read_composite as read_composite,
     read_maps as read_maps,
 )
-from .particles import (
+from .mixing import (
+    IntraResult as IntraResult,
     Particles as Particles,
+    inter_mixing as inter_mixing,
+    intra_mixing as intra_mixing,
+    variance_curve as variance_curve,
 )
 from .precursors import (
     parse_formula as parse_formula,
     precursor_fractions as precursor_fractions,
     precursor_map as precursor_map,
     read_spot_table as read_spot_table,
-)
-from .segment import (
-    binarize as binarize,
-    label_aggregates as label_aggregates,
 )
 from .segregation import (
     correlation as correlation,

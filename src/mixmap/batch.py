@@ -476,7 +476,7 @@ def _error_row(item, k, aid, exc, correlation):
 
 
 def _analyse_one(a, b, cfg, ss, item, k, aid):
-    from .intra import intra_mixing
+    from .mixing import intra_mixing
 
     r = intra_mixing(
         a,
@@ -569,7 +569,7 @@ def _run_item_inner(item, cfg, entropy, maps=None):
     except Exception as exc:  # noqa: BLE001 - a bad map is a row, not a crash
         return [_error_row(item, 0, item.id, exc, corr)], []
     if cfg["label"] is not None:
-        from .segment import label_aggregates
+        from .maps import label_aggregates
 
         try:
             pairs = list(label_aggregates(a, b, **cfg["label"]))
@@ -1023,7 +1023,7 @@ def _take(it, n):
 # public API
 # --------------------------------------------------------------------------------------------
 def _config(n_particles, particles, particle_area_px, n_samples, label, correlation):
-    from .intra import _check_n_samples, _particle_model
+    from .mixing import check_n_samples as _check_n_samples, check_particle_model as _particle_model
 
     check_number("n_particles", n_particles, unit="particles per cutout, e.g. 25")
     _particle_model(particles, particle_area_px)

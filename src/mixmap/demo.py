@@ -5,13 +5,22 @@ half-way to segregated, and segregated with a spread of compositions like the pa
 analysed as a microscopist would:
 intra-aggregate mixing of every aggregate (Eqs. 1-6), the per-set summary with the ψ measures
 (Eqs. 2, 10-13), the correlation function R(h) with its fit (Eqs. 7-9, 14), and the figures of the
-paper (Figs. 3, 5a, 6, 7). Tables and PNG figures go to ``out``.
+paper (Figs. 3, 5a, 6, 7). Tables and PNG figures go to ``out``. Concern: the demo workflow only;
+every number comes from the public API.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+import pandas as pd
+
+import mixmap
+
+from . import synthetic
+from ._random import spawn
+from .batch import correlation_summary
 
 # Primary particles: A 35 nm, B 30 nm (log-normal, cv 0.25); 2 nm pixels.
 D_A, D_B, CV_A, CV_B = 35.0, 30.0, 0.25, 0.25
@@ -40,15 +49,10 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
     dict
         ``table`` (per aggregate), ``summary`` (per set), ``files`` (written paths).
     """
-    import mixmap
-    from mixmap import synthetic
-
     t0 = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     kw = dict(d_a=D_A, d_b=D_B, cv_a=CV_A, cv_b=CV_B, pixel_size=PIXEL_SIZE, n_primary=(150, 300))
-    from mixmap._random import spawn
-
     seeds = spawn(seed, 3)
     sets = {
         "random": synthetic.aggregates(n_per_set, mixing="random", seed=seeds[0], **kw),
@@ -70,8 +74,6 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
         progress=progress,
     )
     summary = mixmap.inter_mixing(table, by="group", seed=seed).reindex(list(sets))
-    from mixmap.batch import correlation_summary
-
     corr = correlation_summary(table.attrs["correlation"], by="group")
 
     files = []
@@ -96,8 +98,6 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
         curves[f"{name} #0"] = mixmap.variance_curve(
             g.a, g.b, n_particles=range(1, n_max + 1), particles=particles, n_samples=120, seed=seed
         )
-    import pandas as pd
-
     curve_path = out / "variance_curve.csv"
     pd.concat([df.assign(aggregate=k) for k, df in curves.items()]).to_csv(curve_path, index=False)
     files.append(curve_path)
@@ -149,17 +149,16 @@ def _figures(P, table, curves, corr, sets, particles, seed):
 
 
 def _examples(sets, particles, seed, path):
-    import mixmap
-    from mixmap.plot._base import finish, pyplot
+    import matplotlib.pyplot as plt  # optional dependency (mixmap[plot]); Agg is set by mixmap.plot
 
-    plt = pyplot()
     fig, axes = plt.subplots(1, len(sets), figsize=(4.5 * len(sets), 4.8))
-    for ax, (name, aggs) in zip(axes, sets.items()):
+    for ax, (name, aggs) in zip(axes, sets.items(), strict=True):
         g = aggs[0]
         r = mixmap.intra_mixing(g.a, g.b, n_particles=N_PARTICLES, particles=particles, seed=seed)
         mixmap.plot.cutouts(g.a, g.b, r, ax=ax, max_boxes=12, title=f"{name}: P={r.P:.2f}, $M_{{AS}}$={r.schmahl:.2f}")
     fig.suptitle("First aggregate of each set with 12 of its cutouts (A green, B magenta, overlap white)", fontsize=9)
-    return finish(fig, path)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return fig
 
 
 def _close(fig):

@@ -1324,7 +1324,7 @@ def precursor_map(
         _warn_scale(side_um, gen, "the cutout side (√area)")
 
     if len(targets):
-        from .intra import sample_cutouts
+        from .mixing import sample_cutouts
 
         conc, _, _ = sample_cutouts(A.reshape(shape), B.reshape(shape), targets, n_samples=n_samples, seed=seed)
         cmean, cstd = conc.mean(axis=1), conc.std(axis=1)

@@ -31,7 +31,7 @@ def add_particle_args(p, *, n_particles=True):
 
 def particles_from_args(args) -> dict:
     """``dict(particles=..., particle_area_px=...)`` from :func:`add_particle_args` options."""
-    from ..particles import Particles
+    from ..mixing import Particles
 
     sizes = [args.d_a, args.d_b, args.pixel_size]
     if args.particle_area_px is not None:

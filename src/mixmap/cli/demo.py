@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from .._progress import cli_progress
+from ..errors import InputError
 
 
 def register(sub):
+    """Add the ``demo`` command to the subparsers ``sub``."""
     p = sub.add_parser(
         "demo",
         help="run the main analysis on built-in synthetic aggregates",
@@ -19,8 +21,8 @@ def register(sub):
 
 
 def run(args) -> int:
-    from ..demo import run_demo
-    from ..errors import InputError
+    """Run ``mixmap demo`` (one :func:`mixmap.demo.run_demo` call)."""
+    from ..demo import run_demo  # heavy (batch, dask, numba): keeps `mixmap --help` fast
 
     if args.n < 3:
         raise InputError("--n must be at least 3 aggregates per set (the ψ measures need a variance)")

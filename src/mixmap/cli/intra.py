@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import mixmap
+
 from ._common import add_particle_args, parse_range, particles_from_args, print_json
 
 
 def register(sub):
+    """Add the ``intra`` and ``curve`` commands to the subparsers ``sub``."""
     p = sub.add_parser(
         "intra",
         help="variance of local concentration and Schmahl index of one aggregate",
@@ -41,8 +44,7 @@ def register(sub):
 
 
 def run_intra(args) -> int:
-    import mixmap
-
+    """Run ``mixmap intra``: read the maps, one :func:`mixmap.intra_mixing` call, print."""
     a, b = mixmap.read_maps(args.map_a, args.map_b)
     r = mixmap.intra_mixing(
         a, b, n_particles=args.particles, n_samples=args.samples, seed=args.seed, **particles_from_args(args)
@@ -61,9 +63,7 @@ def run_intra(args) -> int:
 
 
 def run_curve(args) -> int:
-    import mixmap
-    from mixmap.plot import variance_curve as plot_curve
-
+    """Run ``mixmap curve``: read the maps, one :func:`mixmap.variance_curve` call, CSV + figure."""
     a, b = mixmap.read_maps(args.map_a, args.map_b)
     df = mixmap.variance_curve(
         a,
@@ -77,7 +77,7 @@ def run_curve(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False)
     fig_path = Path(args.figure) if args.figure else out.with_suffix(".png")
-    plot_curve({Path(args.map_a).stem: df}, path=fig_path)
+    mixmap.plot.variance_curve({Path(args.map_a).stem: df}, path=fig_path)
     print(df.to_string(index=False, float_format=lambda v: f"{v:.5g}", max_rows=12))
     print(f"wrote {out} and {fig_path}")
     return 0

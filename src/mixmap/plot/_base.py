@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError
+
 
 def pyplot():
     """Import matplotlib.pyplot with the Agg backend, or raise a clear error if it is missing."""
     try:
         import matplotlib
     except ImportError as exc:  # pragma: no cover - depends on environment
-        from ..errors import InputError
-
         raise InputError("figures need matplotlib: pip install 'mixmap[plot]'") from exc
     if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo"):
         matplotlib.use("Agg", force=True)

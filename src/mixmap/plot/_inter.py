@@ -130,7 +130,7 @@ def schmahl_heatmap(table, *, by="group", bins=None, path=None):
     fig, axes = plt.subplots(1, n, figsize=(3.6 * n + 0.8, 3.6), squeeze=False, sharey=True)
     im = None
     cmap = plt.get_cmap("viridis").with_extremes(bad="white")  # empty cells white
-    for ax, (k, p, m), h in zip(axes[0], groups, hists):
+    for ax, (k, p, m), h in zip(axes[0], groups, hists, strict=True):
         im = ax.pcolormesh(xe, ye, np.ma.masked_equal(h.T, 0), cmap=cmap, vmin=0, vmax=vmax)
         ax.plot([p.mean()], [m.mean()], marker="x", color="red", markersize=11, mew=2.5, linestyle="none")
         ax.set_title(

@@ -74,7 +74,7 @@ def cutouts(a, b, result, *, ax=None, path=None, max_boxes=40, title=None):
         fig = ax.figure
     ax.imshow(rgb, interpolation="nearest")
     H, W = A.shape
-    for (r, c), k in list(zip(result.centres, result.half_widths))[:max_boxes]:
+    for (r, c), k in list(zip(result.centres, result.half_widths, strict=True))[:max_boxes]:
         r0, r1 = max(r - k, 0), min(r + k, H - 1)  # squares are clipped at the border, as sampled
         c0, c1 = max(c - k, 0), min(c + k, W - 1)
         ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0 + 1, r1 - r0 + 1, fill=False, lw=0.7, ec="yellow"))

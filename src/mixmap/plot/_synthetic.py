@@ -71,7 +71,7 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     if unknown:
         raise InputError(f"order names groups not in table: {sorted(map(str, unknown))}")
     if summary is None:
-        from ..inter import inter_mixing
+        from ..mixing import inter_mixing
 
         summary = inter_mixing(table, by="group")
     examples = list(examples)[:4]

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import mixmap
-from mixmap.inter import psi_measures
+from mixmap.mixing import psi_measures
 
 
 def test_paper_numbers_section_3_3():

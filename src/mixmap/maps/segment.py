@@ -1,4 +1,4 @@
-"""Segmentation of element maps: thresholding and splitting a field into aggregates.
+"""Segmentation of element maps: thresholding and splitting a field into aggregates (Section 2.1).
 
 The paper (Section 2.1, Fig. 2) prepares its maps by hand in an image editor: the background noise
 is removed with a threshold and the maps are turned into black/white images, one hetero-aggregate
@@ -12,10 +12,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import skimage.filters
+from scipy import ndimage
+from skimage.measure import label
+from skimage.morphology import disk
 
-from .errors import DataError, InputError
-from ._validate import check_number
-from ._validate import as_map, check_map_pair
+from .._validate import as_map, check_bool, check_choice, check_integer, check_map_pair, check_number
+from ..errors import DataError, InputError
 
 __all__ = ["THRESHOLD_METHODS", "binarize", "label_aggregates"]
 
@@ -31,21 +34,10 @@ THRESHOLD_METHODS = {
 }
 
 
-def _check_count(value, name: str, *, allow_zero: bool = True) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise InputError(f"{name} must be an integer number of pixels, got {value!r}")
-    value = int(value)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise InputError(f"{name} must be {'>= 0' if allow_zero else '>= 1'}, got {value}")
-    return value
-
-
 def _remove_small(mask: np.ndarray, min_size: int) -> np.ndarray:
     """Drop 8-connected foreground objects with fewer than ``min_size`` pixels."""
     if min_size <= 1 or not mask.any():
         return mask
-    from skimage.measure import label
-
     labels = label(mask, connectivity=2)
     keep = np.bincount(labels.ravel()) >= min_size
     keep[0] = False
@@ -103,12 +95,7 @@ def binarize(image, method="otsu", threshold=None, smooth_sigma=None, min_size=4
     """
     arr = as_map(image, "image", allow_negative=True, before="binarizing")
     if threshold is None:
-        if not isinstance(method, str) or method.lower() not in THRESHOLD_METHODS:
-            raise InputError(
-                f"method must be one of {', '.join(THRESHOLD_METHODS)}, got {method!r} "
-                f"(or pass threshold= for a fixed value)"
-            )
-        method = method.lower()
+        method = check_choice("method", method.lower() if isinstance(method, str) else method, THRESHOLD_METHODS)
     else:
         if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real):
             raise InputError(f"threshold must be a real number, got {threshold!r}")
@@ -116,21 +103,17 @@ def binarize(image, method="otsu", threshold=None, smooth_sigma=None, min_size=4
         if not np.isfinite(threshold):
             raise InputError(f"threshold must be finite, got {threshold}")
     check_number("smooth_sigma", smooth_sigma, optional=True, unit="pixels, or None")
-    min_size = _check_count(min_size, "min_size")
+    min_size = check_integer("min_size", min_size, minimum=0, why="pixels")
 
     work = arr.astype(np.float64)
     if smooth_sigma is not None:
-        from skimage.filters import gaussian
-
-        work = gaussian(work, sigma=float(smooth_sigma), preserve_range=True, mode="nearest")
+        work = skimage.filters.gaussian(work, sigma=float(smooth_sigma), preserve_range=True, mode="nearest")
     if threshold is None:
         if work.min() == work.max():
             raise DataError(
                 f"image is constant ({work.min():g}) so the automatic '{method}' threshold has nothing "
                 f"to separate; pass threshold= explicitly"
             )
-        import skimage.filters
-
         fn = getattr(skimage.filters, THRESHOLD_METHODS[method])
         try:
             threshold = float(fn(work))
@@ -191,18 +174,13 @@ def label_aggregates(a, b, min_area=50, closing_radius=2, *, return_boxes=False)
     [(15, 10), (10, 12)]
     """
     A, B = check_map_pair(a, b)
-    min_area = _check_count(min_area, "min_area")
-    closing_radius = _check_count(closing_radius, "closing_radius")
-    if not isinstance(return_boxes, (bool, np.bool_)):
-        raise InputError(f"return_boxes must be True or False, got {return_boxes!r}")
+    min_area = check_integer("min_area", min_area, minimum=0, why="pixels")
+    closing_radius = check_integer("closing_radius", closing_radius, minimum=0, why="pixels")
+    check_bool("return_boxes", return_boxes)
 
     fg = (A > 0) | (B > 0)
     if not fg.any():
         raise DataError("a and b have no foreground pixel (both are zero everywhere); check the segmentation")
-    from scipy import ndimage
-    from skimage.measure import label
-    from skimage.morphology import disk
-
     joined = fg
     if closing_radius > 0:
         r = closing_radius

@@ -5,7 +5,7 @@ import pytest
 from naive import naive_cutouts, naive_map_tables, naive_splitmix64
 
 import mixmap
-from mixmap.intra import sample_cutouts, schmahl_index
+from mixmap.mixing import sample_cutouts, sampling, schmahl_index
 from mixmap.kernels import cutouts as K
 from mixmap.kernels import rng as krng
 
@@ -32,16 +32,16 @@ def test_kernel_equals_naive_twin(kind, rng):
     else:
         A = rng.poisson(0.8, shape).astype(float)
         B = rng.poisson(0.6, shape).astype(float)
-    SA, SB, SF = mixmap.intra._alloc_tables(A)
+    SA, SB, SF = sampling._alloc_tables(A)
     stats = K.map_tables(A, B, SA, SB, SF)
-    for got, ref in zip((SA, SB, SF, stats), naive_map_tables(A, B)):
+    for got, ref in zip((SA, SB, SF, stats), naive_map_tables(A, B), strict=True):
         np.testing.assert_allclose(got, ref, rtol=1e-12)
     n_fg = int(((A > 0) | (B > 0)).sum())
     ranks, targets, keys = _random_items(A, B, 400, rng, n_fg + 1)
     got = K.sample_cutouts(A, B, SA, SB, SF, ranks, targets, keys)
     ref = naive_cutouts(A, B, ranks, targets, keys)
     np.testing.assert_allclose(got[0], ref[0], rtol=1e-12, atol=1e-14)
-    for g, r in zip(got[1:], ref[1:]):
+    for g, r in zip(got[1:], ref[1:], strict=True):
         np.testing.assert_array_equal(g, r)
     np.testing.assert_array_equal(got[2], targets)  # exactly the target number of pixels
 
@@ -49,11 +49,11 @@ def test_kernel_equals_naive_twin(kind, rng):
 def test_map_tables_statistics_match_eq3_eq4(rng):
     a = rng.random((33, 40)) < 0.4
     b = rng.random((33, 40)) < 0.3
-    T = mixmap.intra._prepare(a, b)
+    T = sampling._prepare(a, b)
     A, B = a.astype(float), b.astype(float)
-    pc = mixmap.maps.pixel_classes(A, B)
+    pc = mixmap.mixing.pixel_classes(A, B)
     assert T.classes == pc
-    assert T.s2_max == pytest.approx(mixmap.maps.s2_max(A, B), rel=1e-12)
+    assert T.s2_max == pytest.approx(mixmap.mixing.s2_max(A, B), rel=1e-12)
     # the SAT at the far corner is the total
     assert T.SF[-1, -1] == pc.n_foreground and T.SA[-1, -1] == a.sum()
 
@@ -122,31 +122,6 @@ def test_swapping_a_and_b_changes_neither_s2_nor_schmahl(rng):
     assert r1.s2 == pytest.approx(r2.s2, rel=1e-12)
     assert r1.s2_min == pytest.approx(r2.s2_min, rel=1e-12)
     assert r1.schmahl == pytest.approx(r2.schmahl, rel=1e-12)
-
-
-def test_eq4_for_bool_maps():
-    a = np.array([[1, 1, 0, 0], [1, 0, 0, 0]], bool)
-    b = np.array([[0, 1, 1, 0], [0, 0, 1, 0]], bool)
-    A, B = a.astype(float), b.astype(float)
-    pc = mixmap.maps.pixel_classes(A, B)
-    assert (pc.P10, pc.P01, pc.P11) == (0.4, 0.4, 0.2)
-    assert pc.P == pytest.approx(4 / 8)
-    eq4 = pc.P10 * (1 - pc.P) ** 2 + pc.P01 * pc.P**2 + pc.P11 * (0.5 - pc.P) ** 2
-    assert mixmap.maps.s2_max(A, B) == pytest.approx(eq4)
-
-
-def test_particle_model_eq5_and_target():
-    p = mixmap.Particles(d_a=30, d_b=30, cv_a=0, cv_b=0, pixel_size=3)
-    # equal monodisperse sizes: Eq. (5) reduces to P(1-P)/N
-    assert p.s2_min(0.3, 25) == pytest.approx(0.3 * 0.7 / 25)
-    assert p.mean_area_px(0.3) == pytest.approx(np.pi / 4 * 100)
-    assert p.target_count(25, 0.3) == round(25 * np.pi / 4 * 100)
-    q = mixmap.Particles(d_a=40, d_b=10, cv_a=0.3, cv_b=0.3)
-    nu = q.number_fraction_a(0.5)
-    assert 0 < nu < 0.5  # big A particles are fewer for equal area
-    d_mean = nu * 40 + (1 - nu) * 10
-    ref = 0.25 / 25 * (400 / d_mean**2) ** 2 * (1 + 0.5 * 0.09 + 0.5 * 0.09)
-    assert q.s2_min(0.5, 25) == pytest.approx(ref)
 
 
 def test_schmahl_index_edges():
@@ -224,3 +199,56 @@ def test_inputs_are_not_modified():
     b = (~GOOD).astype(np.uint16) * 7
     mixmap.intra_mixing(a, b, n_particles=3, particle_area_px=1, n_samples=10, seed=0)
     assert (a == GOOD).all() and (b == (~GOOD) * 7).all() and b.dtype == np.uint16
+
+
+# ---- result object, default seed, validation of the shared checks ------------------------------------
+
+
+def test_intra_result_compares_hashes_and_prints_short(rng):
+    a = rng.random((48, 48)) < 0.5
+    r = mixmap.intra_mixing(a, ~a, n_particles=9, particle_area_px=1)
+    assert r == r and r != mixmap.intra_mixing(a, ~a, n_particles=9, particle_area_px=1)  # identity
+    assert isinstance(hash(r), int) and len({r, r}) == 1
+    text = repr(r)
+    assert len(text) <= 300 and "\n" not in text and text.startswith("IntraResult(P=")
+    assert "array" in text or "..." in text  # arrays by shape, never dumped
+    assert "<table>" in r._repr_html_()
+
+
+def test_intra_result_to_dict_and_frame_unchanged(rng):
+    a = rng.random((48, 48)) < 0.5
+    r = mixmap.intra_mixing(a, ~a, n_particles=9, particle_area_px=1, seed=3)
+    keys = ["P", "P10", "P01", "P11", "n_foreground", "n_particles", "target_count", "n_samples", "s2",
+            "s2_max", "s2_min", "schmahl", "confidence", "s2_ci_low", "s2_ci_high"]  # fmt: skip
+    assert list(r.to_dict()) == keys
+    assert list(r.to_dict(arrays=True)) == [*keys, "concentrations", "half_widths", "counts", "centres"]
+    assert (r.to_dict()["s2_ci_low"], r.to_dict()["s2_ci_high"]) == r.s2_ci
+    assert list(r.to_frame().columns) == keys and len(r.to_frame()) == 1
+
+
+def test_default_seed_gives_identical_numbers(rng):
+    a = rng.random((64, 64)) < 0.5
+    r1 = mixmap.intra_mixing(a, ~a, n_particles=25, particle_area_px=1)
+    r2 = mixmap.intra_mixing(a, ~a, n_particles=25, particle_area_px=1)
+    assert r1.s2 == r2.s2 and r1.schmahl == r2.schmahl
+    np.testing.assert_array_equal(r1.concentrations, r2.concentrations)
+    r0 = mixmap.intra_mixing(a, ~a, n_particles=25, particle_area_px=1, seed=0)
+    assert r0.schmahl == r1.schmahl  # the default is seed=0
+    c1 = mixmap.variance_curve(a, ~a, n_particles=[1, 4], particle_area_px=1, n_samples=30)
+    c2 = mixmap.variance_curve(a, ~a, n_particles=[1, 4], particle_area_px=1, n_samples=30)
+    np.testing.assert_array_equal(c1["s2"], c2["s2"])
+    np.testing.assert_array_equal(sample_cutouts(a, ~a, 5, n_samples=10)[0], sample_cutouts(a, ~a, 5, n_samples=10)[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"confidence": 95}, r"confidence must be a number in \(0, 1\) - pass a fraction"),
+        ({"confidence": 1.0}, "confidence"),
+        ({"n_samples": 2.5}, r"n_samples must be an integer >= 2 \(Eq. 1"),
+        ({"n_samples": True}, "n_samples"),
+    ],
+)
+def test_shared_checks_name_the_argument(kwargs, match):
+    with pytest.raises(mixmap.InputError, match=match):
+        mixmap.intra_mixing(GOOD, ~GOOD, n_particles=2, particle_area_px=1, **kwargs)

@@ -17,10 +17,11 @@ below by completely random mixing (Eq. 5). It leaves the averaging implicit; mix
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from .errors import InputError
-from ._validate import check_number
+from .._results import Result
+from .._validate import check_number
+from ..errors import InputError
 
 __all__ = ["Particles", "target_count", "s2_min_monodisperse"]
 
@@ -31,8 +32,12 @@ def _check_P(P):
 
 
 @dataclass(frozen=True)
-class Particles:
-    """Primary particles of materials A and B.
+class Particles(Result):
+    """Primary particles of materials A and B (an input model with value semantics).
+
+    Unlike the result objects, ``Particles`` holds only five numbers, so it keeps dataclass value
+    equality and hashing (two models with the same sizes are equal and can key a dict) and the
+    exact dataclass ``repr``; ``to_dict``/``to_frame`` come from :class:`mixmap._results.Result`.
 
     Parameters
     ----------
@@ -89,9 +94,6 @@ class Particles:
         size = (self.d_a * self.d_b / d_mean**2) ** 2
         poly = 1 + (1 - P) * self.cv_a**2 + P * self.cv_b**2
         return P * (1 - P) / float(n_particles) * size * poly
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def target_count(n_particles: float, area_px: float) -> int:

@@ -5,7 +5,7 @@ import pytest
 
 import mixmap
 from mixmap import DataError, InputError
-from mixmap.segment import THRESHOLD_METHODS
+from mixmap.maps import THRESHOLD_METHODS
 
 
 def _blobs(shape=(96, 96)):
@@ -146,7 +146,7 @@ def test_three_aggregates_sorted_by_area_and_isolated():
     # every foreground pixel of the field ends up in exactly one crop
     total = sum(int(np.count_nonzero(x | y)) for x, y in crops)
     assert total == int(np.count_nonzero(a | b))
-    for (r0, c0, r1, c1), (x, y) in zip(boxes, crops):
+    for (r0, c0, r1, c1), (x, y) in zip(boxes, crops, strict=True):
         np.testing.assert_array_equal(x, a[r0:r1, c0:c1] & (x | y))
 
 
@@ -245,3 +245,13 @@ def test_pipeline_composite_to_aggregates(rng):
     assert big_b.sum() > 900 and big_a.sum() == 0  # the W-only aggregate is larger
     small_a, small_b = crops[1]
     assert small_a.sum() > 600 and small_b.sum() > 100
+
+
+def test_shared_checks_one_wording():
+    with pytest.raises(InputError, match=r"min_size must be an integer >= 0 \(pixels\), got -1"):
+        mixmap.binarize(np.eye(4), min_size=-1)
+    with pytest.raises(InputError, match=r"method must be one of 'otsu', .*got 'magic'"):
+        mixmap.binarize(np.eye(4), method="magic")
+    with pytest.raises(InputError, match="return_boxes must be True or False"):
+        mixmap.label_aggregates(np.eye(4, dtype=bool), ~np.eye(4, dtype=bool), return_boxes=1)
+    assert mixmap.binarize(np.eye(4), method="OTSU", min_size=0).sum() == 4  # case-insensitive

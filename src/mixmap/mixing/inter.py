@@ -20,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._random import spawn
-from .errors import DataError, InputError
+from .._random import spawn
+from .._validate import check_confidence, check_integer, check_probability
+from ..errors import DataError, InputError
 
 __all__ = ["inter_mixing", "psi_measures"]
 
@@ -62,7 +63,7 @@ def psi_measures(P_mean, s2_inter, schmahl_mean, s2_schmahl, *, alpha=1.0, beta=
     --------
     The C65 aggregates of the paper (Section 3.3):
 
-    >>> from mixmap.inter import psi_measures
+    >>> from mixmap.mixing import psi_measures
     >>> r = psi_measures(0.71, 0.015, 0.458, 0.033)
     >>> round(float(r["psi_p"]), 3), round(float(r["psi_schmahl"]), 3), round(float(r["psi_comb"]), 3)
     (0.927, 0.867, 0.751)
@@ -77,16 +78,8 @@ def psi_measures(P_mean, s2_inter, schmahl_mean, s2_schmahl, *, alpha=1.0, beta=
 
 
 def _check_weights(alpha, beta, gamma):
-    out = []
-    for name, w in (("alpha", alpha), ("beta", beta), ("gamma", gamma)):
-        try:
-            w = float(w)
-        except (TypeError, ValueError):
-            raise InputError(f"{name} must be a number in (0, 1] (Eq. 13), got {w!r}") from None
-        if not (0.0 < w <= 1.0):
-            raise InputError(f"{name} must be in (0, 1] (weight in Eq. 13), got {w}")
-        out.append(w)
-    return out
+    """The weights of Eq. (13), each in (0, 1]."""
+    return [check_probability(n, w, open_low=True) for n, w in (("alpha", alpha), ("beta", beta), ("gamma", gamma))]
 
 
 def _moments(P, M):
@@ -188,19 +181,12 @@ def inter_mixing(
     0.9683
     """
     a, b, g = _check_weights(alpha, beta, gamma)
-    if not (0.0 < float(confidence) < 1.0):
-        raise InputError(f"confidence must be in (0, 1), got {confidence}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    confidence = check_confidence(confidence)
+    n_boot = check_integer("n_boot", n_boot, minimum=10)
     P, M, keys, undefined = _clean_table(table, by)
     excluded = np.zeros(P.shape, dtype=bool)
     if max_P is not None:
-        try:
-            max_P = float(max_P)
-        except (TypeError, ValueError):
-            raise InputError(f"max_P must be a concentration in [0, 1] or None, got {max_P!r}") from None
-        if not (0.0 <= max_P <= 1.0):
-            raise InputError(f"max_P must be a concentration in [0, 1] or None, got {max_P}")
+        max_P = check_probability("max_P", max_P)
         excluded = P > max_P
     groups = sorted(set(keys.tolist()))
     if not groups or (excluded | undefined).all():
