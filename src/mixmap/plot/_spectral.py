@@ -66,7 +66,7 @@ def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=Non
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.0 * nrows * aspect + 0.6), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
-    for ax, (name, a) in zip(axes.ravel(), arrays.items()):
+    for ax, (name, a) in zip(axes.ravel(), arrays.items(), strict=False):
         finite = a[np.isfinite(a)]
         if robust and finite.size:
             vmin, vmax = np.percentile(finite, [1, 99])

@@ -1,4 +1,4 @@
-"""Spectrum images larger than memory: a Zarr v3 cube (y, x, E) reduced chunk by chunk.
+"""The spectrum-image store: a Zarr v3 cube (y, x, E) of counts, its schema, chunking and opening.
 
 The mixmap spectrum-image format is a Zarr v3 *group* holding
 
@@ -7,37 +7,35 @@ The mixmap spectrum-image format is a Zarr v3 *group* holding
 - the group attribute ``"mixmap"``: a dict with the keys ``format`` (``"mixmap.spectrum_image"``),
   ``version`` (1), ``complete`` (True once every chunk was written), ``axes`` (``["y", "x", "E"]``),
   ``energy_offset_keV``, ``energy_scale_keV`` (energy of channel k is offset + k * scale),
-  ``beam_energy_keV`` (or null), ``fwhm_mnka_eV`` (detector FWHM at Mn Kα), ``pixel_size_nm``
-  (or null), ``elements`` (list of symbols) and ``source`` (original file name or null).
+  ``beam_energy_keV`` (or null; stores of older mixmap versions with the key ``beam_energy`` are
+  read too), ``fwhm_mnka_eV`` (detector FWHM at Mn Kα), ``pixel_size_nm`` (or null), ``elements``
+  (list of symbols) and ``source`` (original file name or null).
 
-Element maps are window integrals around X-ray lines computed in a single streaming pass: Dask
-visits each chunk once and one Numba kernel call (:func:`mixmap.kernels.windows.window_sums`) sums
-every integration and background window of every line.
+Element maps (:mod:`mixmap.spectral.element_maps`) and line profiles
+(:mod:`mixmap.spectral.line_profile`) read the cube chunk by chunk through the Dask array of
+:class:`SpectrumImage`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask.array as da
 import numpy as np
+import zarr
+from tqdm.dask import TqdmCallback
 
-from .errors import DataError, FormatError, InputError, MixmapError, WindowClippedWarning
-from ._validate import check_number
+from .._progress import Progress
+from .._results import Result, format_value, result
+from .._validate import check_number
+from ..errors import DataError, FormatError, InputError, MixmapError
 
-__all__ = [
-    "SpectrumImage",
-    "write_spectrum_image",
-    "open_spectrum_image",
-    "convert",
-    "element_maps",
-    "line_profile",
-    "Profile",
-]
+__all__ = ["SpectrumImage", "write_spectrum_image", "open_spectrum_image", "FORMAT_NAME", "FORMAT_VERSION"]
 
 FORMAT_NAME = "mixmap.spectrum_image"
 FORMAT_VERSION = 1
@@ -45,11 +43,26 @@ FORMAT_VERSION = 1
 CHUNK_BYTES = 16 * 2**20
 
 
-# --------------------------------------------------------------------------------------------
-# the on-disk format
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SpectrumImage:
+def renamed_argument(new_value, old_value, old: str, new: str, *, default=None, stacklevel: int = 3):
+    """The value of a renamed keyword: ``new_value``, or the deprecated ``old_value`` with a warning.
+
+    ``old_value`` None means the old name was not passed; passing both names (``new_value`` other
+    than its ``default``) is an :class:`mixmap.InputError`.
+    """
+    if old_value is None:
+        return new_value
+    warnings.warn(
+        f"{old}= is deprecated and will be removed in the next release; use {new}=",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+    if new_value is not default and new_value != default:
+        raise InputError(f"pass either {new}= or the deprecated {old}=, not both")
+    return old_value
+
+
+@result
+class SpectrumImage(Result):
     """An opened spectrum image: a lazy (y, x, E) Dask array plus its calibration.
 
     Attributes
@@ -58,8 +71,8 @@ class SpectrumImage:
         Counts, shape (ny, nx, n_channels), chunked as stored.
     energy_offset, energy_scale : float
         Energy of channel k is ``energy_offset + k * energy_scale`` (keV).
-    beam_energy : float or None
-        Accelerating voltage (keV).
+    beam_energy_keV : float or None
+        Accelerating voltage (keV); ``beam_energy`` is its deprecated old name.
     fwhm_mnka : float
         Detector FWHM at Mn Kα (eV).
     pixel_size : float or None
@@ -71,15 +84,25 @@ class SpectrumImage:
         Location of the Zarr store.
     """
 
-    data: object = field(repr=False)
+    data: object
     energy_offset: float
     energy_scale: float
-    beam_energy: float | None = None
+    beam_energy_keV: float | None = None
     fwhm_mnka: float = 130.0
     pixel_size: float | None = None
     elements: tuple = ()
     source: str | None = None
     path: str | None = None
+
+    @property
+    def beam_energy(self) -> float | None:
+        """Deprecated name of :attr:`beam_energy_keV`."""
+        warnings.warn(
+            "SpectrumImage.beam_energy is deprecated; use SpectrumImage.beam_energy_keV",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.beam_energy_keV
 
     @property
     def energy(self) -> np.ndarray:
@@ -88,26 +111,44 @@ class SpectrumImage:
 
     @property
     def shape(self) -> tuple:
+        """Shape (ny, nx, n_channels) of the cube."""
         return tuple(self.data.shape)
 
-    def to_dict(self) -> dict:
-        """Attributes (not the data) as a plain dict, with units in the keys."""
-        return {
+    def to_dict(self, arrays: bool = False) -> dict:
+        """Attributes as a plain dict, with units in the keys (and the Dask array with ``arrays``)."""
+        d = {
             "shape": list(self.data.shape),
             "dtype": str(self.data.dtype),
             "chunks": [c[0] for c in self.data.chunks],
             "energy_offset_keV": self.energy_offset,
             "energy_scale_keV": self.energy_scale,
-            "beam_energy_keV": self.beam_energy,
+            "beam_energy_keV": self.beam_energy_keV,
             "fwhm_mnka_eV": self.fwhm_mnka,
             "pixel_size_nm": self.pixel_size,
             "elements": list(self.elements),
             "source": self.source,
             "path": self.path,
         }
+        if arrays:
+            d["data"] = self.data
+        return d
+
+    def __repr__(self) -> str:
+        e1 = self.energy_offset + (self.data.shape[2] - 1) * self.energy_scale
+        parts = [
+            "x".join(map(str, self.data.shape)),
+            str(self.data.dtype),
+            f"{self.energy_offset:.4g}-{e1:.4g} keV",
+            f"beam_energy_keV={format_value(self.beam_energy_keV)}",
+            f"pixel_size={format_value(self.pixel_size)}",
+            f"elements={format_value(tuple(self.elements))}",
+            f"path={format_value(self.path)}",
+        ]
+        text = f"SpectrumImage({', '.join(parts)})"
+        return text if len(text) <= 300 else text[:296] + "...)"
 
 
-def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elements, source):
+def _attrs(energy_offset, energy_scale, beam_energy_keV, pixel_size, fwhm_mnka, elements, source):
     try:
         offset = float(energy_offset)
     except (TypeError, ValueError):
@@ -132,7 +173,7 @@ def _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elem
         "axes": ["y", "x", "E"],
         "energy_offset_keV": offset,
         "energy_scale_keV": check_number("energy_scale", energy_scale, unit="keV per channel"),
-        "beam_energy_keV": check_number("beam_energy", beam_energy, optional=True, unit="keV"),
+        "beam_energy_keV": check_number("beam_energy_keV", beam_energy_keV, optional=True, unit="keV"),
         "fwhm_mnka_eV": check_number("fwhm_mnka", fwhm_mnka, unit="eV"),
         "pixel_size_nm": check_number("pixel_size", pixel_size, optional=True, unit="nm"),
         "elements": elements,
@@ -157,7 +198,7 @@ def _normalise_chunks(chunks, shape, itemsize):
         c = (*c, shape[2])
     if len(c) != 3 or any(v < 1 for v in c):
         raise InputError(f"chunks must be (cy, cx) or (cy, cx, ce) positive integers, got {chunks!r}")
-    return tuple(min(v, s) for v, s in zip(c, shape))
+    return tuple(min(v, s) for v, s in zip(c, shape, strict=True))
 
 
 def _check_nonnegative(block):
@@ -166,11 +207,17 @@ def _check_nonnegative(block):
     return block
 
 
+def progress_bar(desc: str, enabled):
+    """Context manager: a :class:`mixmap._progress.Progress` bar over the Dask tasks computed inside."""
+    if not enabled:
+        return contextlib.nullcontext()
+    return TqdmCallback(tqdm_class=Progress, desc=desc, enabled=enabled)
+
+
 def _store_path(path):
     if isinstance(path, (str, os.PathLike)):
         return Path(path)
     return None
-
 
 
 def write_spectrum_image(
@@ -179,7 +226,7 @@ def write_spectrum_image(
     *,
     energy_offset,
     energy_scale,
-    beam_energy=None,
+    beam_energy_keV=None,
     pixel_size=None,
     fwhm_mnka=130.0,
     elements=None,
@@ -187,6 +234,7 @@ def write_spectrum_image(
     source=None,
     overwrite=False,
     progress=False,
+    beam_energy=None,
 ):
     """Write a (y, x, E) spectrum image in the mixmap Zarr v3 format, chunk by chunk.
 
@@ -203,7 +251,7 @@ def write_spectrum_image(
         Energy of channel 0 (keV).
     energy_scale : float
         Channel width (keV per channel, > 0).
-    beam_energy : float, optional
+    beam_energy_keV : float, optional
         Accelerating voltage (keV).
     pixel_size : float, optional
         Pixel size (nm).
@@ -219,6 +267,8 @@ def write_spectrum_image(
         Replace an existing store at ``path`` (default False: refuse, nothing is lost).
     progress : bool
         Draw a progress bar on stderr.
+    beam_energy : float, optional
+        Deprecated name of ``beam_energy_keV`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -242,9 +292,6 @@ def write_spectrum_image(
     >>> si.data.shape
     (32, 32, 1024)
     """
-    import dask.array as da
-    import zarr
-
     if not hasattr(data, "shape") or not hasattr(data, "dtype"):
         data = np.asarray(data)
     if len(data.shape) != 3:
@@ -257,7 +304,8 @@ def write_spectrum_image(
             f"data must hold integer counts, got dtype {dtype}; cast explicitly, "
             "e.g. data.astype('uint16') after checking the values are whole counts"
         )
-    attrs = _attrs(energy_offset, energy_scale, beam_energy, pixel_size, fwhm_mnka, elements, source)
+    beam_energy_keV = renamed_argument(beam_energy_keV, beam_energy, "beam_energy", "beam_energy_keV")
+    attrs = _attrs(energy_offset, energy_scale, beam_energy_keV, pixel_size, fwhm_mnka, elements, source)
     chunk_shape = _normalise_chunks(chunks, tuple(data.shape), dtype.itemsize)
 
     local = _store_path(path)
@@ -285,7 +333,7 @@ def write_spectrum_image(
         dimension_names=["y", "x", "E"],
         config={"write_empty_chunks": True},
     )
-    with _DaskProgress("write", progress):
+    with progress_bar("write", progress):
         da.store(arr, target, lock=False)
     attrs["complete"] = True
     group.attrs["mixmap"] = attrs
@@ -324,9 +372,6 @@ def open_spectrum_image(path) -> SpectrumImage:
     >>> si.energy[:3]
     array([0.  , 0.01, 0.02])
     """
-    import dask.array as da
-    import zarr
-
     local = _store_path(path)
     name = str(path)
     if local is not None and not local.exists():
@@ -379,7 +424,7 @@ def open_spectrum_image(path) -> SpectrumImage:
         a = _attrs(
             meta["energy_offset_keV"],
             meta["energy_scale_keV"],
-            meta.get("beam_energy_keV"),
+            meta.get("beam_energy_keV", meta.get("beam_energy")),  # key of older stores
             meta.get("pixel_size_nm"),
             meta["fwhm_mnka_eV"],
             meta.get("elements"),
@@ -391,7 +436,7 @@ def open_spectrum_image(path) -> SpectrumImage:
         data=da.from_zarr(arr),
         energy_offset=a["energy_offset_keV"],
         energy_scale=a["energy_scale_keV"],
-        beam_energy=a["beam_energy_keV"],
+        beam_energy_keV=a["beam_energy_keV"],
         fwhm_mnka=a["fwhm_mnka_eV"],
         pixel_size=a["pixel_size_nm"],
         elements=tuple(a["elements"]),
@@ -411,7 +456,6 @@ def _as_spectrum_image(si) -> SpectrumImage:
     )
 
 
-
 def _compute_checked(fn, si):
     try:
         return fn()
@@ -422,5 +466,3 @@ def _compute_checked(fn, si):
             f"si: reading the store {si.path!r} failed ({type(exc).__name__}: {exc}); "
             "the store is corrupted, convert or write it again"
         ) from exc
-
-
