@@ -60,3 +60,36 @@ def test_line_profile_bad_arrays():
         mixmap.line_profile(np.full((4, 4), np.nan), (0, 0), (3, 3))
     with pytest.raises(InputError, match="same shape"):
         mixmap.line_profile({"a": np.ones((4, 4)), "b": np.ones((5, 4))}, (0, 0), (3, 3))
+
+
+def test_line_profile_result_compares_hashes_and_prints_one_line():
+    img = np.tile(np.linspace(0.0, 1.0, 50), (20, 1))
+    p = mixmap.line_profile(img, (10, 0), (10, 49), width=5, pixel_size=2.0)
+    q = mixmap.line_profile(img, (10, 0), (10, 49), width=5, pixel_size=2.0)
+    assert p == p and p != q and hash(p) != hash(q) and len({p, q}) == 2
+    text = repr(p)
+    assert len(text) <= 300 and "\n" not in text and text.startswith("LineProfile(width=5")
+    cube = mixmap.line_profile(np.ones((10, 10, 500)), (0, 0), (9, 9))
+    assert len(repr(cube)) <= 300  # 500 column names are not printed
+    assert set(p.to_dict()) == {"position_px", "position_m", "values", "names", "start", "end", "width"}
+    assert p.to_dict(arrays=False) == {"start": (10.0, 0.0), "end": (10.0, 49.0), "width": 5}
+
+
+def test_profile_is_a_deprecated_alias_of_line_profile():
+    import mixmap.diffusion
+    import mixmap.spectral
+
+    with pytest.warns(DeprecationWarning, match="LineProfile"):
+        alias = mixmap.spectral.Profile
+    assert alias is mixmap.spectral.LineProfile
+    assert isinstance(mixmap.line_profile(np.ones((5, 5)), (0, 0), (4, 4)), alias)
+    assert mixmap.spectral.LineProfile is not mixmap.diffusion.Profile
+    with pytest.raises(AttributeError):
+        mixmap.spectral.NoSuchName  # noqa: B018
+
+
+@pytest.mark.parametrize("kwargs", [dict(width=1.5), dict(width=True), dict(order=6), dict(order=-1)])
+def test_line_profile_bad_integers_name_the_argument(kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(InputError, match=name):
+        mixmap.line_profile(np.ones((10, 10)), (0, 0), (5, 5), **kwargs)

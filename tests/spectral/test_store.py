@@ -107,3 +107,48 @@ def test_corrupted_chunk_raises_format_error(tmp_path, store):
     chunk.write_bytes(b"not zstd" * 10)
     with pytest.raises(FormatError, match="corrupted"):
         mixmap.element_maps(si, ["Cu_Ka"])
+
+
+# ------------------------------------------------------------------------------------ result, renames
+def test_spectrum_image_compares_hashes_and_prints_one_line(store):
+    si = mixmap.open_spectrum_image(store.path)
+    assert si == si and si != store and hash(si) == hash(si)
+    assert len({si, store}) == 2
+    text = repr(si)
+    assert len(text) <= 300 and "\n" not in text
+    assert text.startswith("SpectrumImage(24x20x1100, uint16") and "beam_energy_keV=200" in text
+    assert "<table>" in si._repr_html_()
+    assert si.to_dict(arrays=True)["data"] is si.data
+
+
+def test_beam_energy_argument_is_a_deprecated_alias(tmp_path, cube):
+    with pytest.warns(DeprecationWarning, match="beam_energy_keV"):
+        si = mixmap.write_spectrum_image(
+            tmp_path / "old.zarr", cube, energy_offset=OFFSET, energy_scale=SCALE, beam_energy=15.0
+        )
+    assert si.beam_energy_keV == 15.0 and si.to_dict()["beam_energy_keV"] == 15.0
+    with pytest.warns(DeprecationWarning, match="beam_energy_keV"):
+        assert si.beam_energy == 15.0  # the old attribute name
+    with pytest.raises(InputError, match="beam_energy"), pytest.warns(DeprecationWarning):
+        mixmap.write_spectrum_image(
+            tmp_path / "both.zarr", cube, energy_offset=OFFSET, energy_scale=SCALE, beam_energy=1, beam_energy_keV=2
+        )
+
+
+def test_store_of_the_old_beam_energy_key_is_read(tmp_path, store):
+    import zarr
+
+    group = zarr.open_group(store.path, mode="r+", zarr_format=3)
+    meta = dict(group.attrs["mixmap"])
+    assert meta["beam_energy_keV"] == 200  # new stores write the new key
+    meta["beam_energy"] = meta.pop("beam_energy_keV")
+    group.attrs["mixmap"] = meta
+    assert mixmap.open_spectrum_image(store.path).beam_energy_keV == 200
+
+
+def test_write_progress_bar(tmp_path, cube, capsys):
+    si = mixmap.write_spectrum_image(
+        tmp_path / "p.zarr", cube, energy_offset=OFFSET, energy_scale=SCALE, chunks=(8, 8), progress=True
+    )
+    assert "write" in capsys.readouterr().err
+    np.testing.assert_array_equal(si.data.compute(), cube)

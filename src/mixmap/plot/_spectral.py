@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..errors import InputError
 from ._base import finish, pyplot
 
 
@@ -47,8 +48,6 @@ def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=Non
     -------
     matplotlib.figure.Figure
     """
-    from ..errors import InputError
-
     plt = pyplot()
     if not isinstance(maps, dict) or not maps:
         raise InputError("maps must be a non-empty dict {name: 2-D map}, e.g. from mixmap.element_maps")

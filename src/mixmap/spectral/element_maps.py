@@ -247,10 +247,9 @@ def element_maps(
     Examples
     --------
     >>> import numpy as np, mixmap, os, tempfile
-    >>> path = os.path.join(tempfile.gettempdir(), "cube.zarr")
-    >>> cube = np.random.default_rng(0).poisson(1.0, (32, 32, 1024)).astype("uint16")
-    >>> si = mixmap.write_spectrum_image(path, cube, energy_offset=0.0,
-    ...                                  energy_scale=0.01, overwrite=True)  # 0-10.23 keV
+    >>> path = os.path.join(tempfile.gettempdir(), "maps_cube.zarr")  # a 0-10.23 keV cube of noise
+    >>> counts = np.random.default_rng(0).poisson(1.0, (32, 32, 1024)).astype("uint16")
+    >>> _ = mixmap.write_spectrum_image(path, counts, energy_offset=0.0, energy_scale=0.01, overwrite=True)
     >>> maps = mixmap.element_maps(path, ["Cu_Ka", "Zn_Ka"], background="windows")
     >>> maps["Cu_Ka"].shape
     (32, 32)
