@@ -21,7 +21,8 @@ from .._validate import check_choice, check_number
 from ..chemistry.xray import detector_fwhm, xray_line
 from ..errors import InputError, WindowClippedWarning
 from ..kernels.windows import window_sums
-from .store import FORMAT_VERSION, _as_spectrum_image, _compute_checked, _store_path, progress_bar
+from ._shared import compute_checked, progress_bar
+from .store import FORMAT_VERSION, _as_spectrum_image, _store_path
 
 __all__ = ["windows", "element_maps"]
 
@@ -279,7 +280,7 @@ def element_maps(
 
     if out is None:
         with progress_bar("maps", progress):
-            result = _compute_checked(lambda: maps.compute(), si)
+            result = compute_checked(lambda: maps.compute(), si)
         return {name: np.ascontiguousarray(result[:, :, k]) for k, name in enumerate(names)}
 
     local = _store_path(out)
@@ -298,5 +299,5 @@ def element_maps(
         for name in names
     ]
     with progress_bar("maps", progress):
-        _compute_checked(lambda: da.store([maps[:, :, k] for k in range(nl)], targets, lock=False), si)
+        compute_checked(lambda: da.store([maps[:, :, k] for k in range(nl)], targets, lock=False), si)
     return {name: da.from_zarr(t) for name, t in zip(names, targets, strict=True)}

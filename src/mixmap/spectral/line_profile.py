@@ -17,7 +17,8 @@ from skimage.measure import profile_line
 from .._results import Result, result
 from .._validate import check_integer, check_number
 from ..errors import InputError
-from .store import SpectrumImage, _compute_checked, open_spectrum_image
+from ._shared import compute_checked
+from .store import SpectrumImage, open_spectrum_image
 
 __all__ = ["LineProfile", "line_profile"]
 
@@ -147,7 +148,7 @@ def line_profile(image_or_cube, start, end, *, width=1, pixel_size=None, order=1
         r1 = min(int(math.ceil(max(p0[0], p1[0]) + margin)) + 1, shape[0])
         c0 = max(int(math.floor(min(p0[1], p1[1]) - margin)), 0)
         c1 = min(int(math.ceil(max(p0[1], p1[1]) + margin)) + 1, shape[1])
-        arr = _compute_checked(lambda: np.asarray(si.data[r0:r1, c0:c1].compute(), np.float64), si)
+        arr = compute_checked(lambda: np.asarray(si.data[r0:r1, c0:c1].compute(), np.float64), si)
         offset = (r0, c0)
         names = tuple(f"{e:.4f} keV" for e in si.energy)
     elif isinstance(image_or_cube, dict):

@@ -18,7 +18,6 @@ Element maps (:mod:`mixmap.spectral.element_maps`) and line profiles
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import re
@@ -28,37 +27,25 @@ from pathlib import Path
 import dask.array as da
 import numpy as np
 import zarr
-from tqdm.dask import TqdmCallback
 
-from .._progress import Progress
 from .._results import Result, format_value, result
 from .._validate import check_number
-from ..errors import DataError, FormatError, InputError, MixmapError
+from ..errors import DataError, FormatError, InputError
+from ._shared import progress_bar, renamed_argument
 
-__all__ = ["SpectrumImage", "write_spectrum_image", "open_spectrum_image", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = [
+    "SpectrumImage",
+    "write_spectrum_image",
+    "open_spectrum_image",
+    "renamed_argument",  # from ._shared, for mixmap.synthetic.spectrum_image
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+]
 
 FORMAT_NAME = "mixmap.spectrum_image"
 FORMAT_VERSION = 1
 #: Target size of one chunk of the cube when ``chunks`` is not given (bytes).
 CHUNK_BYTES = 16 * 2**20
-
-
-def renamed_argument(new_value, old_value, old: str, new: str, *, default=None, stacklevel: int = 3):
-    """The value of a renamed keyword: ``new_value``, or the deprecated ``old_value`` with a warning.
-
-    ``old_value`` None means the old name was not passed; passing both names (``new_value`` other
-    than its ``default``) is an :class:`mixmap.InputError`.
-    """
-    if old_value is None:
-        return new_value
-    warnings.warn(
-        f"{old}= is deprecated and will be removed in the next release; use {new}=",
-        DeprecationWarning,
-        stacklevel=stacklevel,
-    )
-    if new_value is not default and new_value != default:
-        raise InputError(f"pass either {new}= or the deprecated {old}=, not both")
-    return old_value
 
 
 @result
@@ -205,13 +192,6 @@ def _check_nonnegative(block):
     if block.size and block.min() < 0:
         raise DataError("data: spectrum images hold counts and must be >= 0; found negative values")
     return block
-
-
-def progress_bar(desc: str, enabled):
-    """Context manager: a :class:`mixmap._progress.Progress` bar over the Dask tasks computed inside."""
-    if not enabled:
-        return contextlib.nullcontext()
-    return TqdmCallback(tqdm_class=Progress, desc=desc, enabled=enabled)
 
 
 def _store_path(path):
@@ -453,15 +433,3 @@ def _as_spectrum_image(si) -> SpectrumImage:
         "si must be a SpectrumImage (mixmap.open_spectrum_image) or the path of a "
         f"spectrum-image store, got {type(si).__name__}"
     )
-
-
-def _compute_checked(fn, si):
-    try:
-        return fn()
-    except MixmapError:
-        raise
-    except Exception as exc:  # codec / IO errors while decoding chunks of the store
-        raise FormatError(
-            f"si: reading the store {si.path!r} failed ({type(exc).__name__}: {exc}); "
-            "the store is corrupted, convert or write it again"
-        ) from exc
