@@ -107,19 +107,18 @@ _RSS_SCRIPT = textwrap.dedent(
     mode = sys.argv[2]
     small = mixmap.write_spectrum_image(sys.argv[3], si.data[:2, :2], energy_offset=si.energy_offset,
                                         energy_scale=si.energy_scale)
-    mixmap.element_maps(small, %r, background="windows")  # imports + JIT, not the big cube
+    mixmap.element_maps(small, __LINES__, background="windows")  # imports + JIT, not the big cube
     si.data[:2, :2].sum(axis=2).compute()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t0 = time.perf_counter()
     if mode == "maps":
-        mixmap.element_maps(si, %r, background="windows")
+        mixmap.element_maps(si, __LINES__, background="windows")
     else:
         si.data.sum(axis=2, dtype=np.uint64).compute()
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kB
     print(json.dumps({"seconds": dt, "peak_rss": rss, "rss_before": rss0}))
-"""
-    % (LINES, LINES)
+""".replace("__LINES__", repr(LINES))
 )
 
 
@@ -174,7 +173,7 @@ def test_exspy_lazy_peer(benchmark, cube):
         t0 = time.perf_counter()
         run_exspy()
         t_exspy = time.perf_counter() - t0
-    for line, ref in zip(LINES, theirs):
+    for line, ref in zip(LINES, theirs, strict=True):
         np.testing.assert_allclose(ours[line], ref, rtol=1e-9, atol=1e-6)
     benchmark.extra_info.update(exspy_s=t_exspy, mixmap_s=t_ours, speedup=t_exspy / t_ours)
     print(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from .._progress import cli_progress
-
+import sys
+import warnings
 from pathlib import Path
+
+import numpy as np
+
+import mixmap
+
+from .._progress import cli_progress
+from ..errors import InputError, WindowClippedWarning
 
 FORMATS = ("png", "tiff", "npy")
 
 
 def register(sub):
+    """Add the ``maps`` and ``convert`` commands to the sub-command parser ``sub``."""
     p = sub.add_parser(
         "maps",
         help="element maps from a spectrum image (one streaming pass)",
@@ -68,10 +76,6 @@ def register(sub):
 
 
 def _write_maps(maps, out: Path, formats, overwrite: bool):
-    import numpy as np
-
-    from mixmap.errors import InputError
-
     written = []
     for name, m in maps.items():
         for fmt in formats:
@@ -95,18 +99,12 @@ def _write_maps(maps, out: Path, formats, overwrite: bool):
 
 
 def run_maps(args) -> int:
-    import mixmap
-
+    """``mixmap maps``: element maps of a store, written as files, plus the windows table."""
     si = mixmap.open_spectrum_image(args.cube)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     background = None if args.background == "none" else "windows"
-    from mixmap.spectral import windows
-
-    import sys
-    import warnings
-
-    from ..errors import WindowClippedWarning
+    from ..spectral import windows  # dask and zarr load only when the command runs, not for every CLI call
 
     with warnings.catch_warnings(record=True) as caught:  # windows cut by the spectrum ends: one line
         warnings.simplefilter("always", WindowClippedWarning)
@@ -144,8 +142,7 @@ def run_maps(args) -> int:
 
 
 def run_convert(args) -> int:
-    import mixmap
-
+    """``mixmap convert``: a vendor file to a mixmap store."""
     si = mixmap.convert(
         args.src,
         args.dst,

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..errors import InputError
 from ._base import finish, pyplot
 
 
@@ -47,8 +48,6 @@ def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=Non
     -------
     matplotlib.figure.Figure
     """
-    from ..errors import InputError
-
     plt = pyplot()
     if not isinstance(maps, dict) or not maps:
         raise InputError("maps must be a non-empty dict {name: 2-D map}, e.g. from mixmap.element_maps")
@@ -66,7 +65,7 @@ def maps_preview(maps, *, pixel_size=None, cmap="viridis", ncols=None, title=Non
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.0 * nrows * aspect + 0.6), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
-    for ax, (name, a) in zip(axes.ravel(), arrays.items()):
+    for ax, (name, a) in zip(axes.ravel(), arrays.items(), strict=False):
         finite = a[np.isfinite(a)]
         if robust and finite.size:
             vmin, vmax = np.percentile(finite, [1, 99])

@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import math
 
+import dask.array as da
 import numpy as np
+from scipy.special import ndtr
 
 from .._random import seed_sequence
+from .._validate import check_integer
+from ..chemistry.xray import detector_fwhm, line_table
 from ..errors import InputError
+from ..spectral import write_spectrum_image
+from ..spectral.store import renamed_argument
+from ._aggregates import Aggregate
 
 __all__ = ["spectrum_image"]
 
@@ -26,8 +33,6 @@ TILE = 8
 
 def _family_lines(element, e_max, beam_energy):
     """(energies keV, weights) of the element's main excited family inside the spectrum."""
-    from ..chemistry.xray import line_table
-
     t = line_table()
     rows = t[t.element == element]
     if rows.empty:
@@ -45,12 +50,8 @@ def _family_lines(element, e_max, beam_energy):
 
 def _line_spectrum(energies, weights, edges, fwhm_mnka):
     """Unit-sum Gaussian lines integrated over the channel edges (keV)."""
-    from scipy.special import ndtr
-
-    from ..chemistry.xray import detector_fwhm
-
     out = np.zeros(edges.size - 1)
-    for e, w in zip(energies, weights):
+    for e, w in zip(energies, weights, strict=True):
         sigma = detector_fwhm(e, fwhm_mnka) / 1000.0 / (2.0 * math.sqrt(2.0 * math.log(2.0)))
         out += w * np.diff(ndtr((edges - e) / sigma))
     return out / out.sum()
@@ -84,8 +85,6 @@ def _block(weights, spectra, floor, entropy, spawn_key, dtype, block_info=None):
 
 
 def _maps(maps, elements):
-    from ._aggregates import Aggregate
-
     pixel_size = None
     if isinstance(maps, Aggregate):
         pixel_size = maps.pixel_size
@@ -112,7 +111,7 @@ def spectrum_image(
     path=None,
     *,
     elements=("C", "Si"),
-    beam_energy=200.0,
+    beam_energy_keV=200.0,
     energy_offset=0.0,
     energy_scale=0.01,
     n_channels=2048,
@@ -121,10 +120,11 @@ def spectrum_image(
     background=0.0,
     fwhm_mnka=130.0,
     chunks=(64, 64),
-    seed=None,
+    seed=0,
     pixel_size=None,
     overwrite=False,
     progress=False,
+    beam_energy=None,
 ):
     """Synthetic STEM-EDX spectrum image (y, x, E) of element maps, as a Zarr store or a Dask array.
 
@@ -151,7 +151,7 @@ def spectrum_image(
         Zarr store to write (:func:`mixmap.write_spectrum_image`); None returns the lazy Dask array.
     elements : sequence of str
         Element symbols, one per map.
-    beam_energy : float
+    beam_energy_keV : float
         Accelerating voltage E0 in keV.
     energy_offset, energy_scale : float
         Energy (keV) of channel 0 and channel width (keV); channel k is centred at
@@ -169,7 +169,8 @@ def spectrum_image(
     chunks : (int, int)
         Spatial chunk shape (y, x), multiples of 8 (the noise tiles); spectra are never split.
     seed : int, Generator, SeedSequence or None
-        Noise seed; tile (ty, tx) of 8 x 8 pixels uses ``SeedSequence`` child (ty, tx), so the cube
+        Noise seed (default 0: identical calls give identical cubes);
+        tile (ty, tx) of 8 x 8 pixels uses ``SeedSequence`` child (ty, tx), so the cube
         is the same for any ``chunks``.
     pixel_size : float or None
         Pixel size (nm) stored with the cube (default: the Aggregate's).
@@ -177,6 +178,8 @@ def spectrum_image(
         Replace an existing store at ``path``.
     progress : bool
         Progress bar while writing.
+    beam_energy : float, optional
+        Deprecated name of ``beam_energy_keV`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -199,8 +202,6 @@ def spectrum_image(
     >>> cube.shape, cube.dtype
     ((16, 16, 256), dtype('uint16'))
     """
-    import dask.array as da
-
     if isinstance(elements, str):
         elements = (elements,)
     elements = tuple(elements)
@@ -220,13 +221,16 @@ def spectrum_image(
             )
         return x
 
-    beam_energy = num("beam_energy", beam_energy, 0.0)
+    beam_energy = num(
+        "beam_energy_keV",
+        renamed_argument(beam_energy_keV, beam_energy, "beam_energy", "beam_energy_keV", default=200.0),
+        0.0,
+    )
     energy_scale = num("energy_scale", energy_scale, 0.0)
     energy_offset = num("energy_offset", energy_offset, -math.inf)
     continuum = num("continuum", continuum, 0.0, False, 1.0)
     background = num("background", background, 0.0, False)
-    if isinstance(n_channels, bool) or not isinstance(n_channels, (int, np.integer)) or n_channels < 2:
-        raise InputError(f"n_channels must be an integer >= 2, got {n_channels!r}")
+    n_channels = check_integer("n_channels", n_channels, minimum=2)
     cpp = (
         np.broadcast_to(np.asarray(counts_per_pixel, dtype=float), (len(elements),))
         if np.ndim(counts_per_pixel) == 0 or len(counts_per_pixel) == len(elements)
@@ -271,14 +275,12 @@ def spectrum_image(
     )
     if path is None:
         return cube
-    from ..spectral import write_spectrum_image
-
     return write_spectrum_image(
         path,
         cube,
         energy_offset=energy_offset,
         energy_scale=energy_scale,
-        beam_energy=beam_energy,
+        beam_energy_keV=beam_energy,
         pixel_size=pixel_size,
         fwhm_mnka=float(fwhm_mnka),
         elements=list(elements),
