@@ -23,8 +23,10 @@ from .maps import (
 from .particles import (
     Particles as Particles,
 )
-from .precursors import (
+from .chemistry.formula import (
     parse_formula as parse_formula,
+)
+from .precursors import (
     precursor_fractions as precursor_fractions,
     precursor_map as precursor_map,
     read_spot_table as read_spot_table,

@@ -6,7 +6,7 @@ import pytest
 import mixmap
 from mixmap import InputError
 from mixmap.chemistry.generation import generation_size_um, mean_atomic_weight_number
-from mixmap.precursors import _elements
+from mixmap.chemistry.elements import element_data as _elements
 
 
 @pytest.mark.parametrize(
