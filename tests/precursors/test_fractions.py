@@ -242,3 +242,35 @@ def test_spot_spacing_needs_a_generation_size():
     t = spots_frame(np.array([0.3, 0.6]))
     with pytest.raises(InputError, match="spot_spacing_um needs a generation size"):
         mixmap.precursor_fractions(t, "Al2O3", "MgO", spot_spacing_um=0.5, n_boot=0)
+
+
+def test_results_compare_hash_and_print_short(rng):
+    t = spots_frame(np.clip(rng.normal(0.5, 0.1, 40), 0, 1), sample="a")
+    t = pd.concat([t, spots_frame(np.clip(rng.normal(0.4, 0.1, 40), 0, 1), sample="b")], ignore_index=True)
+    r1 = mixmap.precursor_fractions(t, "Al2O3", "MgO", n_boot=20)
+    r2 = mixmap.precursor_fractions(t, "Al2O3", "MgO", n_boot=20)
+    assert r1 == r1 and r1 != r2 and hash(r1) != hash(r2) and len({r1, r2}) == 2
+    assert r1.std_ci == r2.std_ci  # seed defaults to 0: identical calls, identical numbers
+    text = repr(r1)
+    assert len(text) <= 300 and text.startswith("PrecursorResult(sample=None, precursor_a='Al2O3'")
+    assert "<float64 array" not in text.split("std_ci")[0]
+    s = mixmap.precursor_fractions(t, "Al2O3", "MgO", by="sample", n_boot=20)
+    assert isinstance(s, PrecursorSamples) and s == s and hash(s) == hash(s)
+    assert len(repr(s)) <= 300 and repr(s).startswith("PrecursorSamples(by='sample'")
+    assert len(repr(s["a"])) <= 300 and "sample='a'" in repr(s["a"])
+    assert "<table" in s._repr_html_() or "<table" in r1._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(confidence=95), "confidence must be a number in \\(0, 1\\) - pass a fraction"),
+        (dict(n_boot=2.5), "n_boot"),
+        (dict(n_boot="many"), "n_boot"),
+        (dict(basis="molar"), "basis must be one of 'atomic', 'mass'"),
+    ],
+)
+def test_argument_checks_name_the_argument(kwargs, match):
+    t = spots_frame(np.array([0.3, 0.6]))
+    with pytest.raises(InputError, match=match):
+        mixmap.precursor_fractions(t, "Al2O3", "MgO", **kwargs)

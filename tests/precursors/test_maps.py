@@ -78,3 +78,15 @@ def test_precursor_map_warning_and_errors(rng):
         precursor_map(maps, "Al2O3", "MgO", mask=np.zeros((24, 24), bool))
     with pytest.raises(InputError, match="dict"):
         precursor_map([maps["Al"]], "Al2O3", "MgO")
+
+
+def test_precursor_map_compares_hashes_and_prints_short(rng):
+    maps, _ = block_maps(rng)
+    a = precursor_map(maps, "Al2O3", "MgO", cutout_px=[9, 36], n_samples=20)
+    b = precursor_map(maps, "Al2O3", "MgO", cutout_px=[9, 36], n_samples=20)
+    assert a == a and a != b and hash(a) != hash(b)
+    np.testing.assert_array_equal(a.concentrations, b.concentrations)  # seed defaults to 0
+    text = repr(a)
+    assert len(text) <= 300 and text.startswith("PrecursorMap(precursor_a='Al2O3', precursor_b='MgO'")
+    assert "target_counts=<int64 array 2>" in text
+

@@ -103,3 +103,10 @@ def test_semicolon_decimal_comma_table(tmp_path):
     p.write_text("Al_at%;O_at%\n1,0;abc\n", encoding="utf-8")
     with pytest.raises(FormatError, match="eu.csv: column 'O_at%' has non-numeric"):
         mixmap.read_spot_table(p)
+
+
+def test_bare_basis_is_checked(tmp_path):
+    p = tmp_path / "t.csv"
+    pd.DataFrame({"Al": [40.0], "O": [60.0]}).to_csv(p, index=False)
+    with pytest.raises(InputError, match="bare must be one of 'atomic', 'mass', got 'volume'"):
+        mixmap.read_spot_table(p, bare="volume")

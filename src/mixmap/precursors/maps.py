@@ -80,6 +80,8 @@ class PrecursorMap(Result):
     cutout_std: np.ndarray
     generation_size_um: float | None = None
 
+    _summary = ("precursor_a", "precursor_b", "basis", "mean", "pixel_std", "target_counts", "cutout_std")
+
     def to_dict(self) -> dict:
         """Scalars: precursors, n_foreground, mean, pixel_std (and their percentage points)."""
         return {

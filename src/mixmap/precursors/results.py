@@ -71,6 +71,8 @@ class PrecursorResult(Result):
     generation_size_um: float | None = None
     sample: object = None
 
+    _summary = ("sample", "precursor_a", "precursor_b", "basis", "n_spots", "n_rejected", "mean", "std", "std_ci")
+
     @property
     def std_pp(self) -> float:
         """σ of x in percentage points (100 × ``std``)."""
