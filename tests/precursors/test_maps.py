@@ -89,4 +89,3 @@ def test_precursor_map_compares_hashes_and_prints_short(rng):
     text = repr(a)
     assert len(text) <= 300 and text.startswith("PrecursorMap(precursor_a='Al2O3', precursor_b='MgO'")
     assert "target_counts=<int64 array 2>" in text
-

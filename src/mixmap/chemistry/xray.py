@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from .._results import Result, result
 from ..errors import InputError
@@ -80,8 +81,6 @@ def xray_lines() -> dict[str, XrayLine]:
 
 def line_table():
     """All tabulated lines as a :class:`pandas.DataFrame` (one row per line, energies in keV)."""
-    import pandas as pd
-
     return pd.DataFrame([x.to_dict() for x in xray_lines().values()]).rename(columns={"energy": "energy_keV"})
 
 

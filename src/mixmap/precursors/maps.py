@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import field
 
 import numpy as np
 import pandas as pd
@@ -67,15 +66,15 @@ class PrecursorMap(Result):
     basis: str
     elements: tuple
     units_per_formula: tuple
-    x: np.ndarray = field(repr=False)
-    c: np.ndarray = field(repr=False)
-    residual: np.ndarray = field(repr=False)
-    foreground: np.ndarray = field(repr=False)
+    x: np.ndarray
+    c: np.ndarray
+    residual: np.ndarray
+    foreground: np.ndarray
     mean: float
     pixel_std: float
     target_counts: np.ndarray
     cutout_area_nm2: np.ndarray
-    concentrations: np.ndarray = field(repr=False)
+    concentrations: np.ndarray
     cutout_mean: np.ndarray
     cutout_std: np.ndarray
     generation_size_um: float | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import field
 
 import numpy as np
 import pandas as pd
@@ -67,7 +66,7 @@ class PrecursorResult(Result):
     molar_ratio: float
     n_spots: int
     n_rejected: int
-    rejected: object = field(repr=False)
+    rejected: object
     generation_size_um: float | None = None
     sample: object = None
 
