@@ -36,6 +36,7 @@ from .formula import parse_formula
 
 __all__ = [
     "GenerationVolumeWarning",
+    "generation_size_um",
     "kanaya_okayama_range",
     "xray_generation_depth",
     "mean_atomic_weight_number",

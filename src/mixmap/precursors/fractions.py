@@ -111,8 +111,9 @@ def precursor_fractions(
         Bootstrap replicates for ``std_ci`` (0 disables it).
     confidence : float
         Confidence level of ``std_ci``.
-    seed : int, Generator or None
-        Seed of the bootstrap; group ``i`` uses child ``i`` of the seed.
+    seed : int or Generator
+        Seed of the bootstrap (default 0: identical calls give identical intervals); group ``i``
+        uses child ``i`` of the seed.
     beam_energy_keV : float, optional
         With ``densities=(rho_a, rho_b)`` (g/cm³; tabulated for pure elements), computes the
         Kanaya-Okayama range (:func:`mixmap.kanaya_okayama_range`) of both precursors; the larger

@@ -198,7 +198,8 @@ def precursor_map(
         Pixel size in nm.
     n_samples : int
         Cutouts sampled per size.
-    seed : int, Generator or None
+    seed : int or Generator
+        Seed of the cutout sampling (default 0: identical calls give identical results).
     beam_energy_keV, densities, generation_size_um
         As in :func:`precursor_fractions`; when the generation size is known and the cutout side
         (√area) is smaller, a :class:`mixmap.GenerationVolumeWarning` is emitted.
