@@ -15,7 +15,7 @@ import pandas as pd
 from naive import naive_precursor_fractions
 
 import mixmap
-from mixmap.precursors import _segment
+from mixmap.precursors.projection import _segment
 
 
 def _spots(n, seed=0):
@@ -68,7 +68,7 @@ def test_precursor_fractions_vs_per_spot_loop(benchmark):
 
 def test_projection_kernel_vs_per_spot_loop(benchmark):
     """The projection kernel alone (no DataFrame, filters or bootstrap) vs the naive twin."""
-    from mixmap.precursors import _project
+    from mixmap.precursors.projection import _project
 
     big = not benchmark.disabled
     n, n_naive = (1_000_000, 2000) if big else (5000, 200)

@@ -21,8 +21,10 @@ from .mixing import (
     intra_mixing as intra_mixing,
     variance_curve as variance_curve,
 )
-from .precursors import (
+from .chemistry.formula import (
     parse_formula as parse_formula,
+)
+from .precursors import (
     precursor_fractions as precursor_fractions,
     precursor_map as precursor_map,
     read_spot_table as read_spot_table,

@@ -22,27 +22,56 @@ data (atomic weights, room-temperature densities, edge energies) come from
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import warnings
 
 import numpy as np
 
-from ..errors import GenerationVolumeWarning, InputError
 from .._validate import check_number
+from ..errors import GenerationVolumeWarning, InputError
+from .elements import element_data
+from .formula import parse_formula
 
 __all__ = [
     "GenerationVolumeWarning",
+    "generation_size_um",
     "kanaya_okayama_range",
     "xray_generation_depth",
     "mean_atomic_weight_number",
 ]
 
 
-def _composition(material):
-    from ..precursors import _elements, parse_formula
+def renamed_keyword(old: str, new: str):
+    """Decorator: accept the deprecated keyword ``old=`` for one release as an alias of ``new=``.
 
+    Passing ``old=`` emits a :class:`DeprecationWarning`; passing both raises
+    :class:`mixmap.InputError`.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if old in kwargs:
+                if new in kwargs:
+                    raise InputError(f"give {new}= only ({old}= is its deprecated name)")
+                warnings.warn(
+                    f"{fn.__name__}: {old}= is deprecated and will be removed; use {new}=",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _composition(material):
     counts = parse_formula(material)
-    els = _elements()
+    els = element_data()
     mass = {el: k * els[el].atomic_weight for el, k in counts.items()}
     total = sum(mass.values())
     return {el: m / total for el, m in mass.items()}, els
@@ -85,16 +114,16 @@ def _density(material, density) -> float:
     return float(rho)
 
 
-def _energy(E0_keV, name="E0_keV") -> np.ndarray:
+def _energy(beam_energy_keV, name="beam_energy_keV") -> np.ndarray:
     try:
-        E = np.asarray(E0_keV, dtype=np.float64)
+        E = np.asarray(beam_energy_keV, dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a beam energy in keV (number or array)") from None
     if E.size == 0 or not np.all(np.isfinite(E)) or np.any(E <= 0):
-        raise InputError(f"{name} must be positive and finite (keV), got {E0_keV!r}")
+        raise InputError(f"{name} must be positive and finite (keV), got {beam_energy_keV!r}")
     if np.any(E > 1000):
         raise InputError(
-            f"{name} = {E0_keV!r} keV is outside the range of the SEM/EPMA range equations "
+            f"{name} = {beam_energy_keV!r} keV is outside the range of the SEM/EPMA range equations "
             f"(about 1-50 keV); give the beam energy in keV, not eV"
         )
     return E
@@ -104,7 +133,8 @@ def _out(R: np.ndarray):
     return float(R) if R.ndim == 0 else R
 
 
-def kanaya_okayama_range(material, E0_keV, density=None):
+@renamed_keyword("E0_keV", "beam_energy_keV")
+def kanaya_okayama_range(material, beam_energy_keV, density=None):
     """Kanaya-Okayama electron range in a bulk target, in µm.
 
     ``R_KO = 0.0276 A E0^1.67 / (Z^0.889 ρ)`` (Kanaya & Okayama 1972; Goldstein et al. 2003,
@@ -117,7 +147,7 @@ def kanaya_okayama_range(material, E0_keV, density=None):
     ----------
     material : str or mapping
         Element symbol (``"Cu"``), formula (``"Al2O3"``) or ``{element: count}``.
-    E0_keV : float or array_like
+    beam_energy_keV : float or array_like
         Beam energy (keV).
     density : float, optional
         Density (g/cm³). Defaults to the room-temperature density of a pure element from
@@ -126,14 +156,14 @@ def kanaya_okayama_range(material, E0_keV, density=None):
     Returns
     -------
     float or ndarray
-        Range in µm (array if ``E0_keV`` is an array).
+        Range in µm (array if ``beam_energy_keV`` is an array).
 
     Examples
     --------
     >>> round(kanaya_okayama_range("Cu", 20), 2)
     1.46
     """
-    E = _energy(E0_keV)
+    E = _energy(beam_energy_keV)
     A, Z = mean_atomic_weight_number(material)
     rho = _density(material, density)
     return _out(0.0276 * A * E**1.67 / (Z**0.889 * rho))
@@ -144,8 +174,6 @@ _SHELL = {"K": "K", "L": "L3", "M": "M5"}
 
 
 def _critical_energy(material, line) -> tuple[str, str, float]:
-    from ..precursors import _elements, parse_formula
-
     if isinstance(line, (int, float, np.integer, np.floating)) and not isinstance(line, bool):
         Ec = float(line)
         if not math.isfinite(Ec) or Ec <= 0:
@@ -171,7 +199,7 @@ def _critical_energy(material, line) -> tuple[str, str, float]:
                 f"e.g. '{next(iter(counts))} {fam}a'"
             )
         el = next(iter(counts))
-    els = _elements()
+    els = element_data()
     if el not in els:
         raise InputError(f"unknown element {el!r} in line {line!r}")
     if el not in counts:
@@ -183,7 +211,8 @@ def _critical_energy(material, line) -> tuple[str, str, float]:
     return el, shell, float(Ec)
 
 
-def xray_generation_depth(material, line, E0_keV, density=None):
+@renamed_keyword("E0_keV", "beam_energy_keV")
+def xray_generation_depth(material, line, beam_energy_keV, density=None):
     """Anderson-Hasler X-ray generation range (depth) of a characteristic line, in µm.
 
     ``R_x = 0.064 (E0^1.68 - Ec^1.68) / ρ`` (Anderson & Hasler 1966; Goldstein et al. 2003,
@@ -198,7 +227,7 @@ def xray_generation_depth(material, line, E0_keV, density=None):
     line : str or float
         ``"Ka"`` (element implied for a pure element), ``"Cu Ka"``, ``"Fe_La"``, ``"AuMa"``, or
         the critical excitation energy itself in keV.
-    E0_keV : float or array_like
+    beam_energy_keV : float or array_like
         Beam energy (keV); must exceed Ec (an overvoltage U = E0/Ec of about 2 or more is usual
         for quantitative EDS).
     density : float, optional
@@ -214,19 +243,20 @@ def xray_generation_depth(material, line, E0_keV, density=None):
     >>> round(xray_generation_depth("Cu", "Ka", 20), 2)
     0.81
     """
-    E = _energy(E0_keV)
+    E = _energy(beam_energy_keV)
     el, shell, Ec = _critical_energy(material, line)
     if np.any(E <= Ec):
         what = f"{el} {shell} edge" if el else "critical energy"
         raise InputError(
-            f"E0_keV = {E0_keV!r} keV cannot excite {line!r}: the {what} is {Ec:.4g} keV; "
+            f"beam_energy_keV = {beam_energy_keV!r} keV cannot excite {line!r}: the {what} is {Ec:.4g} keV; "
             f"raise the beam energy (E0/Ec >= 1.5-2 is usual) or choose a lower-energy line"
         )
     rho = _density(material, density)
     return _out(0.064 * (E**1.68 - Ec**1.68) / rho)
 
 
-def generation_size_um(materials, E0_keV, densities=None) -> float:
+@renamed_keyword("E0_keV", "beam_energy_keV")
+def generation_size_um(materials, beam_energy_keV, densities=None) -> float:
     """Largest Kanaya-Okayama range (µm) over several materials at one beam energy.
 
     Used by :func:`mixmap.precursor_fractions` and :func:`mixmap.precursors.precursor_map` to
@@ -240,4 +270,5 @@ def generation_size_um(materials, E0_keV, densities=None) -> float:
         raise InputError(
             f"densities must give one density (g/cm^3) per precursor ({len(materials)}), got {len(densities)}"
         )
-    return float(max(kanaya_okayama_range(m, float(E0_keV), d) for m, d in zip(materials, densities)))
+    pairs = zip(materials, densities, strict=True)
+    return float(max(kanaya_okayama_range(m, float(beam_energy_keV), d) for m, d in pairs))

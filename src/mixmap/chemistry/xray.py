@@ -15,22 +15,23 @@ Line names follow the Siegbahn-style convention of HyperSpy/exspy: ``"<Element>_
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
+from .._results import Result, result
 from ..errors import InputError
 
-__all__ = ["xray_line", "detector_fwhm", "XrayLine", "line_table"]
+__all__ = ["xray_line", "detector_fwhm", "XrayLine", "line_table", "xray_lines"]
 
 #: Energy of Mn Kα (keV, K-L3, Deslattes et al. 2003): the reference of the detector FWHM model.
 E_MNKA_KEV = 5.8987
 
 
-@dataclass(frozen=True)
-class XrayLine:
+@result
+class XrayLine(Result):
     """One tabulated emission line (energy in keV, weight relative to its family's main line)."""
 
     name: str
@@ -43,8 +44,7 @@ class XrayLine:
     weight: float
     source: str
 
-    def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+    _summary = ("name", "energy", "weight", "iupac")
 
 
 @lru_cache(maxsize=1)
@@ -68,11 +68,20 @@ def _table() -> dict[str, XrayLine]:
     return out
 
 
+def xray_lines() -> dict[str, XrayLine]:
+    """Every tabulated line, ``"<Element>_<line>"`` -> :class:`XrayLine` (cached; do not modify).
+
+    Returns
+    -------
+    dict
+        Lines ordered as in ``mixmap/data/xray_lines.csv`` (by Z, then family).
+    """
+    return _table()
+
+
 def line_table():
     """All tabulated lines as a :class:`pandas.DataFrame` (one row per line, energies in keV)."""
-    import pandas as pd
-
-    return pd.DataFrame([x.to_dict() for x in _table().values()]).rename(columns={"energy": "energy_keV"})
+    return pd.DataFrame([x.to_dict() for x in xray_lines().values()]).rename(columns={"energy": "energy_keV"})
 
 
 def _lookup(name) -> XrayLine:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import warnings
 from pathlib import Path
 
-from ..errors import InputError
+import pandas as pd
+
+import mixmap
+
+from ..errors import GenerationVolumeWarning, InputError
 from ._common import print_json
 
 
 def register(sub):
+    """Add the ``precursors`` sub-command to the argument parser ``sub``."""
     p = sub.add_parser(
         "precursors",
         help="molar fraction of precursor A per EDS spot, its spread sigma, violin plot",
@@ -111,11 +117,10 @@ def _flags(text):
 
 
 def _check_generation_flags(args, mixmap) -> None:
-    """Name the command-line flags (not the Python arguments) when the X-ray generation options
-    do not fit together or a compound density is missing.
-    """
-    import math
+    """Name the command-line flags (not the Python arguments) of misfitting generation options.
 
+    Raised when the X-ray generation options do not fit together or a compound density is missing.
+    """
     for flag, v in (
         ("--beam-energy", args.beam_energy),
         ("--generation-size", args.generation_size),
@@ -157,11 +162,7 @@ def _sample_name(path: Path) -> str:
 
 
 def run(args) -> int:
-    import pandas as pd
-
-    import mixmap
-    from mixmap.errors import GenerationVolumeWarning
-
+    """Run ``mixmap precursors``: read the table, call the API, print the summary; exit code."""
     paths = [Path(t) for t in args.tables]
     several = len(paths) > 1
     frames = []

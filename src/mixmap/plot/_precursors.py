@@ -6,13 +6,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..errors import InputError
+from ..precursors import PrecursorResult, PrecursorSamples
 from ._base import finish, pyplot
 
 
 def _as_results(results, labels):
-    from ..errors import InputError
-    from ..precursors import PrecursorResult, PrecursorSamples
-
     if isinstance(results, PrecursorResult):
         items = [(results.sample if results.sample is not None else "", results)]
     elif isinstance(results, PrecursorSamples):
@@ -38,7 +37,7 @@ def _as_results(results, labels):
         labels = list(labels)
         if len(labels) != len(items):
             raise InputError(f"labels must give {len(items)} names, got {len(labels)}")
-        items = [(lab, r) for lab, (_, r) in zip(labels, items)]
+        items = [(lab, r) for lab, (_, r) in zip(labels, items, strict=True)]
     return items
 
 
@@ -88,7 +87,7 @@ def violin(results, *, labels=None, ax=None, path=None, title=None, max_points: 
         body.set_edgecolor("C0")
         body.set_alpha(0.3)
     subset = False
-    for p, d, (_, r) in zip(pos, data, items):
+    for p, d, (_, r) in zip(pos, data, items, strict=True):
         shown = d
         if len(d) > max_points:
             shown = d[rng.choice(len(d), max_points, replace=False)]

@@ -6,7 +6,7 @@ import pytest
 import mixmap
 from mixmap import InputError
 from mixmap.chemistry.generation import generation_size_um, mean_atomic_weight_number
-from mixmap.precursors import _elements
+from mixmap.chemistry.elements import element_data as _elements
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,25 @@ def test_element_table_is_complete_and_sane():
     assert np.isnan(els["N"].density)  # gas at room temperature
     k = np.array([els[s].edges["K"] for s in els])
     assert np.all(np.diff(k) > 0)  # K edges increase with Z
+
+
+def test_e0_kev_is_a_deprecated_alias_of_beam_energy_kev():
+    new = mixmap.kanaya_okayama_range("Cu", beam_energy_keV=20)
+    with pytest.warns(DeprecationWarning, match="E0_keV= is deprecated.*beam_energy_keV="):
+        assert mixmap.kanaya_okayama_range("Cu", E0_keV=20) == new
+    with pytest.warns(DeprecationWarning, match="E0_keV"):
+        old = mixmap.xray_generation_depth("Cu", "Ka", E0_keV=20)
+    assert old == mixmap.xray_generation_depth("Cu", "Ka", beam_energy_keV=20)
+    with pytest.warns(DeprecationWarning, match="E0_keV"):
+        assert generation_size_um(["Cu"], E0_keV=20) == new
+    with pytest.raises(InputError, match="give beam_energy_keV= only"):
+        mixmap.kanaya_okayama_range("Cu", beam_energy_keV=20, E0_keV=20)
+    with pytest.raises(InputError, match="beam_energy_keV must be positive"):
+        mixmap.kanaya_okayama_range("Cu", -1)
+
+
+def test_element_records_compare_hash_and_print_short():
+    els = _elements()
+    cu = els["Cu"]
+    assert cu == els["Cu"] and cu != els["Fe"] and hash(cu) == hash(els["Cu"])
+    assert len(repr(cu)) <= 300 and repr(cu).startswith("Element(Z=29, symbol='Cu'")
