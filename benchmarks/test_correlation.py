@@ -19,7 +19,8 @@ from _maps import blob_maps
 from naive import naive_pair_sums, naive_random_pair_sums
 
 import mixmap
-from mixmap.segregation import _centred_field, fft_memory
+from mixmap.scale._fft import centred_field as _centred_field
+from mixmap.scale._fft import fft_memory
 
 
 def _times(fn, reps):

@@ -33,8 +33,9 @@ from .segment import (
     binarize as binarize,
     label_aggregates as label_aggregates,
 )
-from .segregation import (
+from .scale import (
     correlation as correlation,
+    correlation_study as correlation_study,
     fit_correlation as fit_correlation,
     mean_correlation as mean_correlation,
     register_correlation_model as register_correlation_model,
@@ -60,6 +61,7 @@ __all__ = [
     "binarize",
     "convert",
     "correlation",
+    "correlation_study",
     "detector_fwhm",
     "diffusion",
     "element_maps",
