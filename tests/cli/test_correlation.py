@@ -6,6 +6,7 @@ from scale.blobs import blob_maps
 
 import mixmap
 
+
 def test_cli_correlation(tmp_path, rng, capsys):
     from mixmap.cli import main
 

@@ -6,6 +6,7 @@ from scale.blobs import blob_maps
 import mixmap
 from mixmap import InputError
 
+
 def _groups(rng):
     out = {}
     for name, shape, px in (("KB", (36, 40), 2.0), ("C65", (30, 30), 1.5)):

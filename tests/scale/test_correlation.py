@@ -1,4 +1,4 @@
-"""Exact R(h) (Eqs. 7-8) against brute force, the sampled estimator, FFT windows and tiling (mixmap.scale.coefficient, _fft)."""
+"""Exact R(h) (Eqs. 7-8) vs brute force, the sampled estimator, FFT windows and tiling (scale.coefficient, _fft)."""
 
 import numpy as np
 import pytest
@@ -15,8 +15,9 @@ from mixmap import DataError, InputError
 from mixmap.kernels import pairs as kpairs
 from mixmap.kernels import radial as kradial
 from mixmap.maps import pixel_concentration
-from mixmap.scale import CorrelationResult, fft_memory
+from mixmap.scale import fft_memory
 from mixmap.scale._fft import _auto_window
+
 
 def test_fft_equals_brute_force_bool_maps(rng):
     a, b = blob_maps(rng)
@@ -202,7 +203,6 @@ def test_h_max_beyond_the_map_is_cheap_and_empty(rng):
 def test_bad_inputs_correlation(rng):
     a, b = blob_maps(rng)
     a0, b0 = a.copy(), b.copy()
-    res = mixmap.correlation(a, b, h_max=5, pixel_size=1.0)
     with pytest.raises(InputError, match="method"):
         mixmap.correlation(a, b, method="sampled")
     with pytest.raises(InputError, match="h_max"):

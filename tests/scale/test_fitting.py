@@ -9,6 +9,7 @@ from mixmap import DataError, InputError
 from mixmap.scale import correlation_models
 from mixmap.scale.fitting import _model_sinc_exp
 
+
 def test_fit_recovers_eq14_parameters():
     rng = np.random.default_rng(7)
     h = np.arange(0, 201, 1.0)

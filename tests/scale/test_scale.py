@@ -10,6 +10,7 @@ import mixmap
 from mixmap import InputError
 from mixmap.scale import CorrelationResult
 
+
 def test_scale_of_segregation():
     h = np.arange(0, 201)
     R = np.exp(-h / 10.0)

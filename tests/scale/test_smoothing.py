@@ -8,6 +8,7 @@ import mixmap
 from mixmap import InputError
 from mixmap.scale import CorrelationResult, MeanCorrelation
 
+
 def test_smooth_correlation(rng):
     a, b = blob_maps(rng, shape=(40, 40), p_fg=0.9)
     res = mixmap.correlation(a, b, h_max=15, pixel_size=2.0)

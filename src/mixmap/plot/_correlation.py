@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from ..scale import CorrelationFit, CorrelationResult, MeanCorrelation, SmoothedCorrelation, fit_correlation, mean_correlation
+from ..scale import (
+    CorrelationFit,
+    CorrelationResult,
+    MeanCorrelation,
+    SmoothedCorrelation,
+    fit_correlation,
+    mean_correlation,
+)
 from ._base import finish, pyplot
 
 

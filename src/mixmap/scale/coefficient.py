@@ -125,7 +125,6 @@ class CorrelationResult(Result):
         return d
 
 
-
 def _check_direction(direction):
     """``direction=`` as ``(angle mod 180, tolerance)`` in degrees, or None."""
     if direction is None:
@@ -235,12 +234,18 @@ def correlation(
     if method == "fft":
         if n_pairs is not None or max_attempts is not None:
             raise InputError("n_pairs and max_attempts apply to method='pairs' only; drop them or pass method='pairs'")
-        budget = DEFAULT_MEMORY_BUDGET if memory_budget is None else check_integer("memory_budget", memory_budget, minimum=1, why="bytes")
+        budget = (
+            DEFAULT_MEMORY_BUDGET
+            if memory_budget is None
+            else check_integer("memory_budget", memory_budget, minimum=1, why="bytes")
+        )
     else:
         if memory_budget is not None:
             raise InputError("memory_budget applies to method='fft' only")
         n_pairs = 10000 if n_pairs is None else check_integer("n_pairs", n_pairs, minimum=2)
-        max_attempts = 100 * n_pairs if max_attempts is None else check_integer("max_attempts", max_attempts, minimum=n_pairs)
+        max_attempts = (
+            100 * n_pairs if max_attempts is None else check_integer("max_attempts", max_attempts, minimum=n_pairs)
+        )
 
     f, fg, P, s2max, n_fg = centred_field(A, B)
     del A, B

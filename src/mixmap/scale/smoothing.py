@@ -23,6 +23,16 @@ __all__ = ["SmoothedCorrelation", "MeanCorrelation", "smooth_correlation", "mean
 UNITS = ("px", "nm")
 
 
+def _in_pixels(value, unit, pixel_size, missing):
+    """``value`` in ``unit`` (``"px"`` or ``"nm"``) as pixels; ``missing``: the error when nm lacks a pixel size."""
+    check_choice("unit", unit, UNITS)
+    if unit == "px":
+        return value
+    if pixel_size is None:
+        raise InputError(missing)
+    return value / pixel_size
+
+
 @result
 class SmoothedCorrelation(Result):
     """A correlation coefficient function smoothed with a Gaussian kernel (Section 2.2.3).
@@ -67,12 +77,7 @@ class SmoothedCorrelation(Result):
             t = np.asarray(h, dtype=np.float64)
         except (TypeError, ValueError):
             raise InputError(f"h must be a distance or an array of distances ({unit}), got {h!r}") from None
-        if unit == "nm":
-            if self.pixel_size is None:
-                raise InputError("unit='nm' needs a pixel size; pass pixel_size= to correlation()")
-            t = t / self.pixel_size
-        else:
-            check_choice("unit", unit, UNITS)
+        t = _in_pixels(t, unit, self.pixel_size, "unit='nm' needs a pixel size; pass pixel_size= to correlation()")
         flat = np.atleast_1d(t).ravel()
         out = np.full(flat.shape, np.nan)
         ok = (flat >= 0) & (flat <= self.h_end + 1e-9)
@@ -176,12 +181,8 @@ def smooth_correlation(result, sigma, *, unit="px") -> SmoothedCorrelation:
     """
     check_correlation_result(result)
     s = check_number("sigma", sigma, unit=f"kernel width in {unit}")
-    if unit == "nm":
-        if result.pixel_size is None:
-            raise InputError("sigma in nm needs the pixel size: pass pixel_size= to correlation() or use unit='px'")
-        s = s / result.pixel_size
-    else:
-        check_choice("unit", unit, UNITS)
+    missing = "sigma in nm needs the pixel size: pass pixel_size= to correlation() or use unit='px'"
+    s = _in_pixels(s, unit, result.pixel_size, missing)
     ok = np.isfinite(result.R)
     if ok.sum() < 1:
         raise DataError("R(h) is undefined at every distance (n_h <= 1); nothing to smooth")

@@ -205,4 +205,3 @@ def correlation_study(
         fits=fits,
         results=results,
     )
-
