@@ -19,7 +19,8 @@ from _maps import blob_maps
 from naive import naive_pair_sums, naive_random_pair_sums
 
 import mixmap
-from mixmap.segregation import _centred_field, fft_memory
+from mixmap.scale._fft import centred_field
+from mixmap.scale._fft import fft_memory
 
 
 def _times(fn, reps):
@@ -74,7 +75,7 @@ def test_exact_vs_brute_force(benchmark):
     run = lambda: mixmap.correlation(a, b, h_max=h_max)  # noqa: E731
     run()
     res = benchmark.pedantic(run, rounds=20 if big else 1, warmup_rounds=1 if big else 0)
-    f, fg, P, s2, n = _centred_field(a, b)
+    f, fg, P, s2, n = centred_field(a, b)
     t0 = time.perf_counter()
     S, N = naive_pair_sums(f, fg, h_max)
     t_naive = time.perf_counter() - t0
@@ -96,7 +97,7 @@ def test_sampled_kernel_vs_twin(benchmark):
     run = lambda: mixmap.correlation(a, b, h_max=h_max, method="pairs", n_pairs=n_pairs, seed=5)  # noqa: E731
     run()
     res = benchmark.pedantic(run, rounds=10 if big else 1, warmup_rounds=1 if big else 0)
-    f, fg, P, s2, n = _centred_field(a, b)
+    f, fg, P, s2, n = centred_field(a, b)
     keys = mixmap._random.kernel_keys(mixmap._random.generator(5), h_max + 1)
     t0 = time.perf_counter()
     S, N = naive_random_pair_sums(f, fg, h_max, n_pairs, 100 * n_pairs, keys)

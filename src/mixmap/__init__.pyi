@@ -29,8 +29,9 @@ from .precursors import (
     precursor_map as precursor_map,
     read_spot_table as read_spot_table,
 )
-from .segregation import (
+from .scale import (
     correlation as correlation,
+    correlation_study as correlation_study,
     fit_correlation as fit_correlation,
     mean_correlation as mean_correlation,
     register_correlation_model as register_correlation_model,
@@ -56,6 +57,7 @@ __all__ = [
     "binarize",
     "convert",
     "correlation",
+    "correlation_study",
     "detector_fwhm",
     "diffusion",
     "element_maps",

@@ -502,7 +502,7 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
 
 def _correlate(a, b, cfg, seed):
     """R(h) of one aggregate (Eqs. 7-8) and its scale of segregation, via mixmap.correlation."""
-    from .segregation import correlation, scale_of_segregation
+    from .scale import correlation, scale_of_segregation
 
     opts = dict(cfg["correlation"])
     if "pixel_size" not in opts and cfg["particles"] is not None:
@@ -792,7 +792,7 @@ def correlation_results(curves: pd.DataFrame) -> dict:
     ``curves`` is ``table.attrs["correlation"]`` of :func:`analyze` or ``read_results(out,
     correlation=True)``. Returns ``{(source, aggregate): CorrelationResult}`` in table order.
     """
-    from .segregation import CorrelationResult
+    from .scale import CorrelationResult
 
     missing = [c for c in _CORR_COLUMNS if c not in getattr(curves, "columns", [])]
     if missing:
@@ -843,7 +843,7 @@ def correlation_summary(
     -------
     CorrelationSummary
     """
-    from .segregation import fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
+    from .scale import fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
 
     if by not in getattr(curves, "columns", []):
         raise InputError(f"curves lacks the by={by!r} column")

@@ -1,16 +1,23 @@
-"""Figure 7: mean correlation coefficient function R-bar(h) per group with fitted curves."""
+"""Figure 7: mean correlation coefficient function R-bar(h) per group (Eq. 9) with fitted curves (Eq. 14)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import InputError
+from ..scale import (
+    CorrelationFit,
+    CorrelationResult,
+    MeanCorrelation,
+    SmoothedCorrelation,
+    fit_correlation,
+    mean_correlation,
+)
 from ._base import finish, pyplot
 
 
 def _as_mean(item, label):
-    from ..segregation import CorrelationResult, MeanCorrelation, SmoothedCorrelation, mean_correlation
-
+    """One group as a :class:`MeanCorrelation` (results and lists of results are averaged, Eq. 9)."""
     if isinstance(item, MeanCorrelation):
         return item
     if isinstance(item, (CorrelationResult, SmoothedCorrelation)):
@@ -31,7 +38,7 @@ def correlation(
     Parameters
     ----------
     groups : MeanCorrelation, result, list of results, or dict {label: any of these}
-        Lists of :class:`~mixmap.segregation.CorrelationResult` / ``SmoothedCorrelation`` are averaged
+        Lists of :class:`~mixmap.scale.CorrelationResult` / ``SmoothedCorrelation`` are averaged
         with :func:`mixmap.mean_correlation` (Eq. 9).
     fits : dict {label: CorrelationFit}, optional
         Fitted curves to draw; by default each group is fitted with ``model`` when ``fit`` is True.
@@ -51,8 +58,6 @@ def correlation(
     -------
     matplotlib.figure.Figure
     """
-    from ..segregation import CorrelationFit, fit_correlation
-
     if not isinstance(groups, dict):
         groups = {"": groups}
     if not groups:

@@ -1,17 +1,25 @@
-"""``mixmap correlate``: correlation coefficient function R(h) and scale of segregation of map pairs."""
+"""``mixmap correlation`` (alias ``correlate``): R(h) of map pairs, group means, fits, scale of segregation.
+
+Parse -> :func:`mixmap.correlation_study` -> write the tables and the Fig. 7 style figure, print.
+"""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import mixmap
+
+from .._progress import cli_progress
 from ..errors import FormatError, InputError
 from ._common import print_json
 
 
 def register(sub):
+    """Add ``mixmap correlation`` (alias ``correlate``) to the subparsers."""
     p = sub.add_parser(
-        "correlate",
+        "correlation",
+        aliases=["correlate"],
         help="correlation function R(h), its mean per group, fits and scale of segregation",
         description="Exact correlation coefficient function R(h) of element-map pairs (Buchheiser et al., "
         "Eqs. 7-8), pointwise mean per group (Eq. 9), parametric fits (Eq. 14, Table 1), "
@@ -75,6 +83,7 @@ def register(sub):
 
 
 def _direction(text):
+    """``--direction DEG[:TOL]`` as an angle or an (angle, tolerance) pair."""
     if text is None:
         return None
     try:
@@ -113,98 +122,73 @@ def _jobs(args):
     return jobs
 
 
-def run(args) -> int:
-    import pandas as pd
-
-    import mixmap
-    from mixmap._progress import progress
-    from mixmap.segregation import correlation_models
+def _check_flags(args):
+    """Flag-level checks (named by their flags) before the API call; returns the budget in bytes."""
+    # mixmap.scale loads Numba, SciPy and Dask: imported on use so that `mixmap --help` stays fast
+    from ..scale import correlation_models
 
     if args.smooth < 0:
         raise InputError(f"--smooth must be >= 0 (pixels), got {args.smooth}")
     if args.model != "none" and args.model not in correlation_models():
         raise InputError(f"--model {args.model!r} is unknown; choose from {sorted(correlation_models())} or none")
-    budget = None
-    if args.memory_budget is not None:
-        if args.memory_budget <= 0:
-            raise InputError(f"--memory-budget must be > 0 MiB, got {args.memory_budget}")
-        budget = int(args.memory_budget * 2**20)
+    if args.n_pairs is not None and args.method != "pairs":
+        raise InputError("--n-pairs applies to --method pairs only")
+    if args.memory_budget is None:
+        return None
+    if args.memory_budget <= 0:
+        raise InputError(f"--memory-budget must be > 0 MiB, got {args.memory_budget}")
+    return int(args.memory_budget * 2**20)
+
+
+def _print(study, fits):
+    """Human-readable lines: one per map pair, one per group."""
+    for s in study.maps:
+        unit, il, cl = (
+            ("nm", s["integral_scale_nm"], s["correlation_length_nm"])
+            if s["integral_scale_nm"] is not None
+            else ("px", s["integral_scale_px"], s["correlation_length_px"])
+        )
+        print(
+            f"{s['group']}: {Path(s['map_a']).name} / {Path(s['map_b']).name}: P = {s['P']:.3f}, "
+            f"integral scale = {il:.4g} {unit}{' (R > 0 to h_max)' if s['truncated'] else ''}, "
+            f"1/e length = {cl:.4g} {unit}"
+        )
+    for r in study.groups:
+        line = f"group {r['group']} ({r['n_maps']} maps, h in {r['unit']})"
+        if "r2" in r:
+            names = list(fits[r["group"]].params)
+            line += ": fit " + r["model"] + " " + ", ".join(f"{k}={r[k]:.4g}" for k in names) + f", R2={r['r2']:.4f}"
+        print(line)
+
+
+def run(args) -> int:
+    """Run ``mixmap correlation``."""
+    budget = _check_flags(args)
     direction = _direction(args.direction)
     jobs = _jobs(args)
-    tables, per_group, summary = [], {}, []
-    for group, pa, pb, ps in progress(jobs, desc="correlate", enabled=len(jobs) > 1):
-        a, b = mixmap.read_maps(pa, pb)
-        kw = dict(h_max=args.h_max, method=args.method, pixel_size=ps, direction=direction)
-        if args.method == "pairs":
-            kw.update(n_pairs=args.n_pairs, seed=args.seed)
-        elif args.n_pairs is not None:
-            raise InputError("--n-pairs applies to --method pairs only")
-        else:
-            kw.update(memory_budget=budget)
-        res = mixmap.correlation(a, b, **kw)
-        curve = mixmap.smooth_correlation(res, args.smooth) if args.smooth > 0 else res
-        per_group.setdefault(group, []).append(curve)
-        df = res.to_frame()
-        if args.smooth > 0:
-            df["R_smooth"] = curve(res.h.astype(float))
-        df.insert(0, "map_b", str(pb))
-        df.insert(0, "map_a", str(pa))
-        df.insert(0, "group", group)
-        tables.append(df)
-        sc = mixmap.scale_of_segregation(curve)
-        summary.append(
-            {
-                "group": group,
-                "map_a": str(pa),
-                "map_b": str(pb),
-                "P": res.P,
-                "s2_max": res.s2_max,
-                "n_foreground": res.n_foreground,
-                "h_max": res.h_max,
-                **sc.to_dict(),
-            }
-        )
+    study = mixmap.correlation_study(
+        [(pa, pb, group, ps) for group, pa, pb, ps in jobs],
+        h_max=args.h_max,
+        method=args.method,
+        n_pairs=args.n_pairs,
+        seed=args.seed,
+        direction=direction,
+        memory_budget=budget,
+        smooth=args.smooth,
+        model=args.model,
+        progress=cli_progress() and len(jobs) > 1,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pd.concat(tables, ignore_index=True).to_csv(out, index=False)
-    means, fits, group_rows = {}, {}, []
-    for group, curves in per_group.items():
-        m = mixmap.mean_correlation(curves)
-        means[group] = m
-        row = {"group": group, "n_maps": m.n_results, "unit": m.unit}
-        row.update({f"{k}_mean": v for k, v in mixmap.scale_of_segregation(m).to_dict().items()})
-        if args.model != "none":
-            f = mixmap.fit_correlation(m, model=args.model)
-            fits[group] = f
-            row.update(f.to_dict())
-        group_rows.append(row)
+    study.curves.to_csv(out, index=False)
     mean_path = out.with_name(out.stem + "_mean.csv")
-    pd.concat([m.to_frame().assign(group=g) for g, m in means.items()], ignore_index=True).to_csv(
-        mean_path, index=False
-    )
+    study.mean_frame().to_csv(mean_path, index=False)
     fig_path = Path(args.figure) if args.figure else out.with_suffix(".png")
-    mixmap.plot.correlation(means, fits=fits if fits else None, fit=bool(fits), path=fig_path)
+    fits = study.fits
+    mixmap.plot.correlation(study.means, fits=fits if fits else None, fit=bool(fits), path=fig_path)
     if args.json:
-        print_json({"maps": summary, "groups": group_rows})
+        print_json({"maps": study.maps, "groups": study.groups})
     else:
-        for s in summary:
-            unit, il, cl = (
-                ("nm", s["integral_scale_nm"], s["correlation_length_nm"])
-                if s["integral_scale_nm"] is not None
-                else ("px", s["integral_scale_px"], s["correlation_length_px"])
-            )
-            print(
-                f"{s['group']}: {Path(s['map_a']).name} / {Path(s['map_b']).name}: P = {s['P']:.3f}, "
-                f"integral scale = {il:.4g} {unit}{' (R > 0 to h_max)' if s['truncated'] else ''}, "
-                f"1/e length = {cl:.4g} {unit}"
-            )
-        for r in group_rows:
-            line = f"group {r['group']} ({r['n_maps']} maps, h in {r['unit']})"
-            if "r2" in r:
-                names = [k for k in fits[r["group"]].params]
-                line += (
-                    ": fit " + r["model"] + " " + ", ".join(f"{k}={r[k]:.4g}" for k in names) + f", R2={r['r2']:.4f}"
-                )
-            print(line)
+        _print(study, fits)
     print(f"wrote {out}, {mean_path} and {fig_path}")
     return 0
