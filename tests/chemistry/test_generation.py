@@ -110,8 +110,9 @@ def test_e0_kev_is_a_deprecated_alias_of_beam_energy_kev():
     assert old == mixmap.xray_generation_depth("Cu", "Ka", beam_energy_keV=20)
     with pytest.warns(DeprecationWarning, match="E0_keV"):
         assert generation_size_um(["Cu"], E0_keV=20) == new
-    with pytest.raises(InputError, match="give beam_energy_keV= only"):
-        mixmap.kanaya_okayama_range("Cu", beam_energy_keV=20, E0_keV=20)
+    with pytest.raises(InputError, match="pass either beam_energy_keV= or its deprecated name E0_keV=, not both"):
+        with pytest.warns(DeprecationWarning):
+            mixmap.kanaya_okayama_range("Cu", beam_energy_keV=20, E0_keV=20)
     with pytest.raises(InputError, match="beam_energy_keV must be positive"):
         mixmap.kanaya_okayama_range("Cu", -1)
 

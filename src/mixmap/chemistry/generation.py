@@ -22,13 +22,12 @@ data (atomic weights, room-temperature densities, edge energies) come from
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import warnings
 
 import numpy as np
 
+from .._deprecate import renamed_keyword
 from .._validate import check_number
 from ..errors import GenerationVolumeWarning, InputError
 from .elements import element_data
@@ -41,32 +40,6 @@ __all__ = [
     "xray_generation_depth",
     "mean_atomic_weight_number",
 ]
-
-
-def renamed_keyword(old: str, new: str):
-    """Decorator: accept the deprecated keyword ``old=`` for one release as an alias of ``new=``.
-
-    Passing ``old=`` emits a :class:`DeprecationWarning`; passing both raises
-    :class:`mixmap.InputError`.
-    """
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if old in kwargs:
-                if new in kwargs:
-                    raise InputError(f"give {new}= only ({old}= is its deprecated name)")
-                warnings.warn(
-                    f"{fn.__name__}: {old}= is deprecated and will be removed; use {new}=",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[new] = kwargs.pop(old)
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _composition(material):

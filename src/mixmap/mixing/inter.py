@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._bootstrap import percentile_interval, resample_indices
 from .._random import spawn
 from .._validate import check_confidence, check_integer, check_probability
 from ..errors import DataError, InputError
@@ -195,7 +196,6 @@ def inter_mixing(
             + (f" with P <= max_P={max_P}" if max_P is not None else "")
         )
     seeds = spawn(seed, len(groups))
-    lo_q, hi_q = (1.0 - confidence) / 2.0, 1.0 - (1.0 - confidence) / 2.0
     rows = []
     for j, key in enumerate(groups):
         sel = keys == key
@@ -217,13 +217,10 @@ def inter_mixing(
             row.update(psi_measures(Pm, s2p, Mm, s2m, alpha=a, beta=b, gamma=g))
         # percentile bootstrap over aggregates, resampled within the group
         if n >= 2:
-            rng = np.random.default_rng(seeds[j])
-            idx = rng.integers(0, n, size=(int(n_boot), n))
+            idx = next(resample_indices(np.random.default_rng(seeds[j]), n, int(n_boot)))
             boot = psi_measures(*_moments(p[idx], m[idx]), alpha=a, beta=b, gamma=g)
             for c in _PSI:
-                v = boot[c][np.isfinite(boot[c])]
-                row[f"{c}_low"] = float(np.quantile(v, lo_q)) if v.size else np.nan
-                row[f"{c}_high"] = float(np.quantile(v, hi_q)) if v.size else np.nan
+                row[f"{c}_low"], row[f"{c}_high"] = percentile_interval(boot[c], confidence, finite_only=True)
         else:
             for c in _PSI:
                 row[f"{c}_low"] = row[f"{c}_high"] = np.nan

@@ -31,13 +31,13 @@ import zarr
 from .._results import Result, format_value, result
 from .._validate import check_number
 from ..errors import DataError, FormatError, InputError
-from ._shared import progress_bar, renamed_argument
+from .._deprecate import renamed_keyword
+from ._shared import progress_bar
 
 __all__ = [
     "SpectrumImage",
     "write_spectrum_image",
     "open_spectrum_image",
-    "renamed_argument",  # from ._shared, for mixmap.synthetic.spectrum_image
     "FORMAT_NAME",
     "FORMAT_VERSION",
 ]
@@ -200,6 +200,7 @@ def _store_path(path):
     return None
 
 
+@renamed_keyword("beam_energy", "beam_energy_keV")
 def write_spectrum_image(
     path,
     data,
@@ -214,7 +215,6 @@ def write_spectrum_image(
     source=None,
     overwrite=False,
     progress=False,
-    beam_energy=None,
 ):
     """Write a (y, x, E) spectrum image in the mixmap Zarr v3 format, chunk by chunk.
 
@@ -247,8 +247,6 @@ def write_spectrum_image(
         Replace an existing store at ``path`` (default False: refuse, nothing is lost).
     progress : bool
         Draw a progress bar on stderr.
-    beam_energy : float, optional
-        Deprecated name of ``beam_energy_keV`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -284,7 +282,6 @@ def write_spectrum_image(
             f"data must hold integer counts, got dtype {dtype}; cast explicitly, "
             "e.g. data.astype('uint16') after checking the values are whole counts"
         )
-    beam_energy_keV = renamed_argument(beam_energy_keV, beam_energy, "beam_energy", "beam_energy_keV")
     attrs = _attrs(energy_offset, energy_scale, beam_energy_keV, pixel_size, fwhm_mnka, elements, source)
     chunk_shape = _normalise_chunks(chunks, tuple(data.shape), dtype.itemsize)
 

@@ -22,7 +22,7 @@ from .._validate import check_integer
 from ..chemistry.xray import detector_fwhm, line_table
 from ..errors import InputError
 from ..spectral import write_spectrum_image
-from ..spectral.store import renamed_argument
+from .._deprecate import renamed_keyword
 from ._aggregates import Aggregate
 
 __all__ = ["spectrum_image"]
@@ -106,6 +106,7 @@ def _maps(maps, elements):
     return w, pixel_size
 
 
+@renamed_keyword("beam_energy", "beam_energy_keV")
 def spectrum_image(
     maps,
     path=None,
@@ -124,7 +125,6 @@ def spectrum_image(
     pixel_size=None,
     overwrite=False,
     progress=False,
-    beam_energy=None,
 ):
     """Synthetic STEM-EDX spectrum image (y, x, E) of element maps, as a Zarr store or a Dask array.
 
@@ -178,8 +178,6 @@ def spectrum_image(
         Replace an existing store at ``path``.
     progress : bool
         Progress bar while writing.
-    beam_energy : float, optional
-        Deprecated name of ``beam_energy_keV`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -223,7 +221,7 @@ def spectrum_image(
 
     beam_energy = num(
         "beam_energy_keV",
-        renamed_argument(beam_energy_keV, beam_energy, "beam_energy", "beam_energy_keV", default=200.0),
+        beam_energy_keV,
         0.0,
     )
     energy_scale = num("energy_scale", energy_scale, 0.0)
