@@ -1,6 +1,20 @@
 """Type stub of the lazily loaded public API (read by lazy_loader.attach_stub and by IDEs)."""
 
 from . import diffusion, plot, synthetic
+from .errors import (
+    DataError as DataError,
+    FormatError as FormatError,
+    GenerationVolumeWarning as GenerationVolumeWarning,
+    InputError as InputError,
+    MixmapError as MixmapError,
+    MixmapWarning as MixmapWarning,
+    PlateauWarning as PlateauWarning,
+    SamplingWarning as SamplingWarning,
+    UndefinedIndexWarning as UndefinedIndexWarning,
+    UnitWarning as UnitWarning,
+    UnmixedPixelsWarning as UnmixedPixelsWarning,
+    WindowClippedWarning as WindowClippedWarning,
+)
 from .batch import (
     analyze as analyze,
 )
@@ -50,7 +64,21 @@ from .chemistry.xray import (
     xray_line as xray_line,
 )
 
+__version__: str
+
 __all__ = [
+    "DataError",
+    "FormatError",
+    "GenerationVolumeWarning",
+    "InputError",
+    "MixmapError",
+    "MixmapWarning",
+    "PlateauWarning",
+    "SamplingWarning",
+    "UndefinedIndexWarning",
+    "UnitWarning",
+    "UnmixedPixelsWarning",
+    "WindowClippedWarning",
     "IntraResult",
     "Particles",
     "analyze",
