@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.integrate import trapezoid  # numpy.trapezoid needs numpy >= 2; the declared floor is 1.25
 
 from .._results import Result, result
 from ..errors import DataError, InputError
@@ -102,10 +103,10 @@ def scale_of_segregation(result) -> ScaleOfSegregation:
         raise DataError("R(h) is defined at fewer than two distances; increase h_max")
     h0, k0 = _first_crossing(h, R, 0.0)
     if k0 is None:
-        integral = float(np.trapezoid(R, h))
+        integral = float(trapezoid(R, h))
         truncated = True
     else:
-        integral = float(np.trapezoid(R[:k0], h[:k0]) + 0.5 * R[k0 - 1] * (h0 - h[k0 - 1]))
+        integral = float(trapezoid(R[:k0], h[:k0]) + 0.5 * R[k0 - 1] * (h0 - h[k0 - 1]))
         truncated = False
     le, _ = _first_crossing(h, R, 1.0 / math.e)
 
