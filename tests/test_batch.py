@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import mixmap
-from mixmap.batch import _stem_of, read_results
+from mixmap.batch import read_results
+from mixmap.batch.plan import _stem_of
 
 KW = dict(n_particles=10, particle_area_px=4, n_samples=40)
 
@@ -551,7 +552,7 @@ def test_schmahl_histogram_counts_on_integer_ticks():
 def test_process_pool_workers_decode_zarr_in_batches():
     import zarr
 
-    from mixmap import batch
+    from mixmap.batch import backends as batch
 
     keys = ("threading.max_workers", "codec_pipeline.batch_size")
     old = {k: zarr.config.get(k) for k in keys}
