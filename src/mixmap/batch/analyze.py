@@ -1,13 +1,16 @@
-"""The public :func:`mixmap.analyze`: options, resume bookkeeping, running and assembling the table."""
+"""The public :func:`mixmap.analyze`: options validated once, resume, running and assembling the table.
+
+Sections 2.2.1 and 3.2 of Buchheiser et al. (Eqs. 1, 3-6 per aggregate); the table feeds
+:func:`mixmap.inter_mixing` (Section 3.3, Eqs. 2, 10-13).
+"""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +18,40 @@ import pandas as pd
 
 from .._progress import Progress
 from .._random import seed_sequence
-from .._validate import check_number
+from .._validate import check_integer, check_number
 from ..errors import InputError
 from ..mixing import check_n_samples, check_particle_model
 from .backends import _LOCAL, _run_distributed, _run_local
-from .plan import _plan
-from .store import _check_out, _correlation_path, _dedup, _normalize, _normalize_curves, _Table
-from .tasks import _CORR_COLUMNS
+from .plan import _Item, _plan
+from .store import _check_out, _consolidate, _normalize, _normalize_curves, _open_run, _Resume
+from .tasks import _CORR_COLUMNS, _Analysis
 
 
-def _config(n_particles, particles, particle_area_px, n_samples, label, correlation):
+@dataclass(frozen=True)
+class _Config:
+    """Every option of one :func:`analyze` call, validated once (see its docstring)."""
 
+    analysis: _Analysis  # what is computed (sent to the tasks, recorded in run.json)
+    plan: tuple[_Item, ...]
+    seed: np.random.SeedSequence
+    reuse_entropy: bool  # seed=None: a resumed run continues with the entropy in run.json
+    client: object  # distributed.Client or None
+    address: str | None  # a dask.distributed scheduler to connect to
+    scheduler: str
+    workers: int
+    window: int
+    batch_size: int | None
+    out: Path | None
+    progress: bool
+    callback: object
+
+    @property
+    def correlation(self) -> bool:
+        """Whether R(h) curves are computed (``correlation=`` given)."""
+        return self.analysis.correlation is not None
+
+
+def _analysis(n_particles, particles, particle_area_px, n_samples, label, correlation) -> _Analysis:
     check_number("n_particles", n_particles, unit="particles per cutout, e.g. 25")
     check_particle_model(particles, particle_area_px)
     check_n_samples(n_samples)
@@ -42,27 +68,70 @@ def _config(n_particles, particles, particle_area_px, n_samples, label, correlat
                 f"got {correlation!r}"
             )
         correlation = dict(correlation)
-    return {
-        "n_particles": n_particles,
-        "particles": particles,
-        "particle_area_px": None if particle_area_px is None else float(particle_area_px),
-        "n_samples": int(n_samples),
-        "label": None if label is None else dict(label),
-        "correlation": correlation,
-    }
+    return _Analysis(
+        n_particles=n_particles,
+        particles=particles,
+        particle_area_px=None if particle_area_px is None else float(particle_area_px),
+        n_samples=int(n_samples),
+        label=None if label is None else dict(label),
+        correlation=correlation,
+    )
 
 
-def _params_json(cfg, entropy):
-    def enc(v):
-        if is_dataclass(v):
-            return {"type": type(v).__name__, **asdict(v)}
-        if isinstance(v, (np.integer, np.floating)):
-            return v.item()
-        return v
-
-    d = {k: enc(v) for k, v in cfg.items()}
-    d["seed_entropy"] = str(entropy)
-    return json.loads(json.dumps(d, default=repr, sort_keys=True))
+def _config(
+    items,
+    *,
+    seed,
+    groups,
+    client,
+    scheduler,
+    workers,
+    out,
+    progress,
+    pair,
+    channels,
+    window,
+    batch_size,
+    callback,
+    **analysis,
+) -> _Config:
+    """Validate every option of :func:`analyze` (in this order) and plan the items."""
+    cfg = _analysis(**analysis)
+    plan = _plan(items, pair=pair, channels=channels, groups=groups)
+    address = None
+    if client is None and isinstance(scheduler, str) and scheduler not in _LOCAL:
+        if "://" not in scheduler and ":" not in scheduler:
+            raise InputError(
+                f"scheduler must be 'threads', 'processes', 'synchronous' or a dask.distributed "
+                f"address like 'tcp://host:8786', got {scheduler!r}"
+            )
+        address, scheduler = scheduler, None
+    if scheduler is None:
+        scheduler = "threads"
+    if client is None and scheduler not in _LOCAL:
+        raise InputError(f"scheduler must be one of {_LOCAL} or an address, got {scheduler!r}")
+    workers = check_integer("workers", (os.cpu_count() or 1) if workers is None else workers, minimum=1)
+    window = check_integer("window", max(16, 4 * workers) if window is None else window, minimum=1)
+    batch_size = check_integer("batch_size", batch_size, minimum=1, optional=True)
+    ss = seed_sequence(seed)
+    if out is not None:
+        out = Path(out)
+        _check_out(out)
+    return _Config(
+        analysis=cfg,
+        plan=tuple(plan),
+        seed=ss,
+        reuse_entropy=seed is None,
+        client=client,
+        address=address,
+        scheduler=scheduler,
+        workers=workers,
+        window=window,
+        batch_size=batch_size,
+        out=out,
+        progress=bool(progress),
+        callback=callback,
+    )
 
 
 def analyze(
@@ -175,171 +244,140 @@ def analyze(
     >>> list(t["status"]), t.shape[0]
     (['ok', 'ok', 'ok', 'ok'], 4)
     """
-    cfg = _config(n_particles, particles, particle_area_px, n_samples, label, correlation)
-    plan = _plan(items, pair=pair, channels=channels, groups=groups)
-    want_corr = cfg["correlation"] is not None
+    cfg = _config(
+        items,
+        n_particles=n_particles,
+        particles=particles,
+        particle_area_px=particle_area_px,
+        n_samples=n_samples,
+        seed=seed,
+        groups=groups,
+        correlation=correlation,
+        label=label,
+        client=client,
+        scheduler=scheduler,
+        workers=workers,
+        out=out,
+        progress=progress,
+        pair=pair,
+        channels=channels,
+        window=window,
+        batch_size=batch_size,
+        callback=callback,
+    )
+    if cfg.address is None:
+        return _execute(cfg)
+    from distributed import Client  # optional dependency
 
-    if client is None and isinstance(scheduler, str) and scheduler not in _LOCAL:
-        if "://" not in scheduler and ":" not in scheduler:
-            raise InputError(
-                f"scheduler must be 'threads', 'processes', 'synchronous' or a dask.distributed "
-                f"address like 'tcp://host:8786', got {scheduler!r}"
-            )
-        from distributed import Client
+    with Client(cfg.address) as c:
+        return _execute(replace(cfg, client=c))
 
-        with Client(scheduler) as c:
-            return analyze(
-                items,
-                n_particles=n_particles,
-                particles=particles,
-                particle_area_px=particle_area_px,
-                n_samples=n_samples,
-                seed=seed,
-                groups=groups,
-                correlation=correlation,
-                label=label,
-                client=c,
-                workers=workers,
-                out=out,
-                progress=progress,
-                pair=pair,
-                channels=channels,
-                window=window,
-                batch_size=batch_size,
-                callback=callback,
-            )
-    if scheduler is None:
-        scheduler = "threads"
-    if client is None and scheduler not in _LOCAL:
-        raise InputError(f"scheduler must be one of {_LOCAL} or an address, got {scheduler!r}")
-    if workers is None:
-        workers = os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    workers = int(workers)
-    if window is None:
-        window = max(16, 4 * workers)
-    for name, v in (("window", window), ("batch_size", batch_size)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
-            raise InputError(f"{name} must be a positive integer, got {v!r}")
 
-    # seeds: resume with seed=None reuses the entropy of the first run
-    ss = seed_sequence(seed)
-    rows_t = curves_t = None
-    done: dict[str, list] = {}
-    if out is not None:
-        out = Path(out)
-        _check_out(out)
-        sidecar = out.with_name(out.name + ".mixmap")
-        meta_path = sidecar / "run.json"
-        if seed is None and meta_path.exists():
-            old = json.loads(meta_path.read_text())
-            ss = np.random.SeedSequence(int(old["seed_entropy"]))
-        params = _params_json(cfg, ss.entropy)
-        if meta_path.exists():
-            old = json.loads(meta_path.read_text())
-            if old != params:
-                diff = sorted(k for k in set(old) | set(params) if old.get(k) != params.get(k))
-                raise InputError(
-                    f"{out} holds results computed with other parameters ({', '.join(diff)}); "
-                    f"pass another out= or delete {out} and {sidecar} to start over"
-                )
-        elif out.exists() or (sidecar.exists() and any(sidecar.iterdir())):
-            raise InputError(f"{out} exists but was not written by mixmap.analyze (no {meta_path}); pass another out=")
-        sidecar.mkdir(parents=True, exist_ok=True)
-        meta_path.write_text(json.dumps(params, indent=1, sort_keys=True))
-        rows_t = _Table(out, sidecar, "rows")
-        curves_t = _Table(_correlation_path(out), sidecar, "correlation") if want_corr else None
-        old_rows = rows_t.read()
-        if old_rows is not None:
-            old_rows = _dedup(_normalize(old_rows, want_corr))
-            for src, g in old_rows.groupby("source", sort=False):
-                if (g["status"] != "failed").any():
-                    done[src] = g
-    entropy = ss.entropy
-
-    todo = [it for it in plan if it.source not in done]
-    if batch_size is None:  # a few maps per task: fewer scheduler round trips, batched Zarr reads
-        batch_size = int(min(16, max(1, math.ceil(len(todo) / (16 * workers)))))
-    results: dict[int, list] = {}
-    curve_parts: dict[int, list] = {}
-    buf_rows, buf_curves = [], []
-    last_flush = [time.monotonic()]
-
-    def flush():
-        if rows_t is not None and buf_rows:
-            rows_t.append(_normalize(pd.DataFrame(buf_rows), want_corr))
-            buf_rows.clear()
-        if curves_t is not None and buf_curves:
-            curves_t.append(_normalize_curves(pd.concat([pd.DataFrame(c) for c in buf_curves])))
-            buf_curves.clear()
-        last_flush[0] = time.monotonic()
-
-    bar = Progress(len(todo), "analyze", enabled=bool(progress))
-
-    def deliver(pos, result):
-        rows, curves = result
-        results[pos] = rows
-        curve_parts[pos] = curves
-        if rows_t is not None:
-            buf_rows.extend(rows)
-            buf_curves.extend(curves)
-            if len(buf_rows) >= 256 or time.monotonic() - last_flush[0] > 2.0:
-                flush()
-        bar.update(1)
-        if callback is not None:
-            callback(rows)
-
-    try:
-        with bar:
-            if client is not None:
-                _run_distributed(todo, cfg, entropy, client, window, batch_size, deliver)
-            else:
-                _run_local(todo, cfg, entropy, scheduler, workers, window, batch_size, deliver)
-    finally:
-        flush()
-
-    # assemble in input order; resumed items come from the file
-    frames = []
-    pos_of = {it.source: it for it in plan}
-    new = [r for pos in sorted(results) for r in results[pos]]
-    if new:
-        frames.append(_normalize(pd.DataFrame(new), want_corr))
-    if done:
-        old = pd.concat(done.values(), ignore_index=True)
-        # ids/groups/positions follow the current call
-        old["item"] = old["source"].map(lambda s: pos_of[s].pos)
-        old["group"] = old["source"].map(lambda s: pos_of[s].group)
-        frames.append(_normalize(old, want_corr))
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    table = table.sort_values(["item", "aggregate"], kind="stable").reset_index(drop=True)
-
-    curves = None
-    if want_corr:
-        parts = [pd.DataFrame(c) for pos in sorted(curve_parts) for c in curve_parts[pos]]
-        if done and curves_t is not None:
-            prev = curves_t.read()
-            if prev is not None:
-                prev = _normalize_curves(prev)
-                prev = prev[prev["source"].isin(done)].drop_duplicates(["source", "aggregate", "h"], keep="last")
-                prev["item"] = prev["source"].map(lambda s: pos_of[s].pos)
-                prev["group"] = prev["source"].map(lambda s: pos_of[s].group)
-                parts.append(prev)
-        curves = (
-            _normalize_curves(pd.concat(parts, ignore_index=True))
-            if parts
-            else pd.DataFrame({c: [] for c in _CORR_COLUMNS})
-        )
-        curves = curves.sort_values(["item", "aggregate", "h"], kind="stable").reset_index(drop=True)
-
-    if rows_t is not None:  # consolidate: one file, no duplicates, rows of other items kept
-        everything = rows_t.read()
-        rows_t.rewrite(_dedup(_normalize(everything, want_corr)).sort_values(["source", "aggregate"], kind="stable"))
-        if curves_t is not None:
-            allc = curves_t.read()
-            if allc is not None:
-                allc = _normalize_curves(allc).drop_duplicates(["source", "aggregate", "h"], keep="last")
-                curves_t.rewrite(allc.sort_values(["source", "aggregate", "h"], kind="stable"))
+def _execute(cfg: _Config) -> pd.DataFrame:
+    """Resume from ``out``, run the items not done yet, assemble the table in input order."""
+    res = _open_run(cfg.out, cfg.analysis, cfg.seed, cfg.reuse_entropy)
+    todo = [it for it in cfg.plan if it.source not in res.done]
+    results, curve_parts = _run(cfg, res, todo)
+    table = _assemble_table(cfg, res, results)
+    curves = _assemble_curves(cfg, res, curve_parts) if cfg.correlation else None
+    _consolidate(res, cfg.correlation)
     if curves is not None:
         table.attrs["correlation"] = curves
     return table
+
+
+def _batch_size(cfg: _Config, n_todo: int) -> int:
+    """Maps per task: a few (fewer scheduler round trips, batched Zarr reads), every worker busy."""
+    if cfg.batch_size is not None:
+        return cfg.batch_size
+    return int(min(16, max(1, math.ceil(n_todo / (16 * cfg.workers)))))
+
+
+class _Collector:
+    """Receives each finished item in the calling process: keeps it, stores it in batches, reports it."""
+
+    def __init__(self, cfg: _Config, res: _Resume, n_todo: int):
+        self.cfg, self.res = cfg, res
+        self.results: dict[int, list] = {}
+        self.curves: dict[int, list] = {}
+        self.buf_rows, self.buf_curves = [], []
+        self.last_flush = time.monotonic()
+        self.bar = Progress(n_todo, "analyze", enabled=cfg.progress)
+
+    def flush(self) -> None:
+        """Append the buffered rows (and curves) to the result files."""
+        if self.res.rows is not None and self.buf_rows:
+            self.res.rows.append(_normalize(pd.DataFrame(self.buf_rows), self.cfg.correlation))
+            self.buf_rows.clear()
+        if self.res.curves is not None and self.buf_curves:
+            self.res.curves.append(_normalize_curves(pd.concat([pd.DataFrame(c) for c in self.buf_curves])))
+            self.buf_curves.clear()
+        self.last_flush = time.monotonic()
+
+    def deliver(self, pos, result) -> None:
+        """Take the rows and curves of item ``pos`` (flushed every 256 rows or 2 s)."""
+        rows, curves = result
+        self.results[pos] = rows
+        self.curves[pos] = curves
+        if self.res.rows is not None:
+            self.buf_rows.extend(rows)
+            self.buf_curves.extend(curves)
+            if len(self.buf_rows) >= 256 or time.monotonic() - self.last_flush > 2.0:
+                self.flush()
+        self.bar.update(1)
+        if self.cfg.callback is not None:
+            self.cfg.callback(rows)
+
+
+def _run(cfg: _Config, res: _Resume, todo: list) -> tuple[dict, dict]:
+    """Run ``todo`` on the chosen backend; rows already delivered are stored even if it fails."""
+    got = _Collector(cfg, res, len(todo))
+    batch = _batch_size(cfg, len(todo))
+    entropy = res.seed.entropy
+    try:
+        with got.bar:
+            if cfg.client is not None:
+                _run_distributed(todo, cfg.analysis, entropy, cfg.client, cfg.window, batch, got.deliver)
+            else:
+                _run_local(todo, cfg.analysis, entropy, cfg.scheduler, cfg.workers, cfg.window, batch, got.deliver)
+    finally:
+        got.flush()
+    return got.results, got.curves
+
+
+def _follow_call(df: pd.DataFrame, cfg: _Config) -> pd.DataFrame:
+    """Positions and groups of resumed rows follow the current call."""
+    pos_of = {it.source: it for it in cfg.plan}
+    df["item"] = df["source"].map(lambda s: pos_of[s].pos)
+    df["group"] = df["source"].map(lambda s: pos_of[s].group)
+    return df
+
+
+def _assemble_table(cfg: _Config, res: _Resume, results: dict) -> pd.DataFrame:
+    """New rows and resumed rows (from the file) in input order."""
+    frames = []
+    new = [r for pos in sorted(results) for r in results[pos]]
+    if new:
+        frames.append(_normalize(pd.DataFrame(new), cfg.correlation))
+    if res.done:
+        old = _follow_call(pd.concat(res.done.values(), ignore_index=True), cfg)
+        frames.append(_normalize(old, cfg.correlation))
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return table.sort_values(["item", "aggregate"], kind="stable").reset_index(drop=True)
+
+
+def _assemble_curves(cfg: _Config, res: _Resume, curve_parts: dict) -> pd.DataFrame:
+    """The long R(h) table of the call: new curves and those of resumed items."""
+    parts = [pd.DataFrame(c) for pos in sorted(curve_parts) for c in curve_parts[pos]]
+    if res.done and res.curves is not None:
+        prev = res.curves.read()
+        if prev is not None:
+            prev = _normalize_curves(prev)
+            prev = prev[prev["source"].isin(res.done)].drop_duplicates(["source", "aggregate", "h"], keep="last")
+            parts.append(_follow_call(prev, cfg))
+    curves = (
+        _normalize_curves(pd.concat(parts, ignore_index=True))
+        if parts
+        else pd.DataFrame({c: [] for c in _CORR_COLUMNS})
+    )
+    return curves.sort_values(["item", "aggregate", "h"], kind="stable").reset_index(drop=True)

@@ -124,7 +124,7 @@ def _run_distributed(todo, cfg, entropy, client, window, batch, deliver):
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - worker lost, unpicklable result ...
-                result = [(it.pos, ([_error_row(it, 0, it.id, exc, bool(cfg["correlation"]))], [])) for it in chunk]
+                result = [(it.pos, ([_error_row(it, 0, it.id, exc, bool(cfg.correlation))], [])) for it in chunk]
             fut.release()
             for pos, res in result:
                 deliver(pos, res)

@@ -6,16 +6,18 @@ to part files consolidated at the end. The R(h) curves go to ``<stem>.correlatio
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import FormatError, InputError
-from .tasks import _CORR_COLUMNS, _CORR_SCALARS, _FLOATS, _INTS, _STRS, COLUMNS
+from .tasks import _CORR_COLUMNS, _CORR_SCALARS, _FLOATS, _INTS, _STRS, COLUMNS, _Analysis
 
 
 def _normalize(df: pd.DataFrame, correlation: bool = False) -> pd.DataFrame:
@@ -168,3 +170,81 @@ def read_results(out, *, correlation: bool = False) -> pd.DataFrame:
 def _check_out(out: Path):
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"out must end in .parquet or .csv, got {str(out)!r}")
+
+
+def _params_json(cfg: _Analysis, entropy) -> dict:
+    """The parameters recorded in ``run.json`` (a resumed run must match them)."""
+
+    def enc(v):
+        if is_dataclass(v):
+            return {"type": type(v).__name__, **asdict(v)}
+        if isinstance(v, (np.integer, np.floating)):
+            return v.item()
+        return v
+
+    d = {f.name: enc(getattr(cfg, f.name)) for f in fields(cfg)}
+    d["seed_entropy"] = str(entropy)
+    return json.loads(json.dumps(d, default=repr, sort_keys=True))
+
+
+@dataclass
+class _Resume:
+    """The result files of one run and what they already hold."""
+
+    seed: np.random.SeedSequence
+    rows: _Table | None = None
+    curves: _Table | None = None
+    done: dict = field(default_factory=dict)  # source -> its stored rows (not "failed")
+
+
+def _open_run(out: Path | None, cfg: _Analysis, ss, reuse_entropy: bool) -> _Resume:
+    """Check ``out`` against ``run.json`` (or create it) and read the rows already stored.
+
+    With ``reuse_entropy`` (``seed=None``) the entropy of the first run is taken from ``run.json``.
+    """
+    if out is None:
+        return _Resume(ss)
+    want_corr = cfg.correlation is not None
+    sidecar = out.with_name(out.name + ".mixmap")
+    meta_path = sidecar / "run.json"
+    if reuse_entropy and meta_path.exists():
+        old = json.loads(meta_path.read_text())
+        ss = np.random.SeedSequence(int(old["seed_entropy"]))
+    params = _params_json(cfg, ss.entropy)
+    if meta_path.exists():
+        old = json.loads(meta_path.read_text())
+        if old != params:
+            diff = sorted(k for k in set(old) | set(params) if old.get(k) != params.get(k))
+            raise InputError(
+                f"{out} holds results computed with other parameters ({', '.join(diff)}); "
+                f"pass another out= or delete {out} and {sidecar} to start over"
+            )
+    elif out.exists() or (sidecar.exists() and any(sidecar.iterdir())):
+        raise InputError(f"{out} exists but was not written by mixmap.analyze (no {meta_path}); pass another out=")
+    sidecar.mkdir(parents=True, exist_ok=True)
+    meta_path.write_text(json.dumps(params, indent=1, sort_keys=True))
+    res = _Resume(
+        ss,
+        rows=_Table(out, sidecar, "rows"),
+        curves=_Table(_correlation_path(out), sidecar, "correlation") if want_corr else None,
+    )
+    old_rows = res.rows.read()
+    if old_rows is not None:
+        old_rows = _dedup(_normalize(old_rows, want_corr))
+        for src, g in old_rows.groupby("source", sort=False):
+            if (g["status"] != "failed").any():
+                res.done[src] = g
+    return res
+
+
+def _consolidate(res: _Resume, correlation: bool) -> None:
+    """Rewrite the files as one table each: no duplicates, rows of other items kept."""
+    if res.rows is None:
+        return
+    everything = res.rows.read()
+    res.rows.rewrite(_dedup(_normalize(everything, correlation)).sort_values(["source", "aggregate"], kind="stable"))
+    if res.curves is not None:
+        allc = res.curves.read()
+        if allc is not None:
+            allc = _normalize_curves(allc).drop_duplicates(["source", "aggregate", "h"], keep="last")
+            res.curves.rewrite(allc.sort_values(["source", "aggregate", "h"], kind="stable"))

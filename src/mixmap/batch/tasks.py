@@ -6,6 +6,8 @@ with its scale of segregation (Eqs. 7-8). A bad map becomes an error row, never 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numba
 import numpy as np
 import zarr
@@ -62,6 +64,18 @@ _CORR_COLUMNS = [
     "pixel_size",
     "method",
 ]
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What is computed for each aggregate (validated once by :func:`mixmap.analyze`; in ``run.json``)."""
+
+    n_particles: float
+    particles: object  # mixmap.Particles or None
+    particle_area_px: float | None
+    n_samples: int
+    label: dict | None  # options of mixmap.label_aggregates, or None: one aggregate per map
+    correlation: dict | None  # options of mixmap.correlation, or None
 
 
 #: Zarr groups/arrays opened by this process during one analyze call (key "run": its token); a
@@ -170,10 +184,10 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
     r = intra_mixing(
         a,
         b,
-        n_particles=cfg["n_particles"],
-        particles=cfg["particles"],
-        particle_area_px=cfg["particle_area_px"],
-        n_samples=cfg["n_samples"],
+        n_particles=cfg.n_particles,
+        particles=cfg.particles,
+        particle_area_px=cfg.particle_area_px,
+        n_samples=cfg.n_samples,
         seed=ss,
     )
     d = r.to_dict()
@@ -181,7 +195,7 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
     row.update({c: float(d[c]) for c in _FLOATS})
     row.update({c: int(d[c]) for c in _INTS})
     curve = None
-    if cfg["correlation"]:
+    if cfg.correlation:
         corr_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
         scalars, curve = _correlate(a, b, cfg, corr_seed)
         row.update(scalars)
@@ -191,9 +205,9 @@ def _analyse_one(a, b, cfg, ss, item, k, aid):
 
 def _correlate(a, b, cfg, seed):
     """R(h) of one aggregate (Eqs. 7-8) and its scale of segregation, via mixmap.correlation."""
-    opts = dict(cfg["correlation"])
-    if "pixel_size" not in opts and cfg["particles"] is not None:
-        opts["pixel_size"] = cfg["particles"].pixel_size
+    opts = dict(cfg.correlation)
+    if "pixel_size" not in opts and cfg.particles is not None:
+        opts["pixel_size"] = cfg.particles.pixel_size
     opts.setdefault("seed", seed)
     res = correlation(a, b, **opts)
     sc = scale_of_segregation(res)
@@ -225,7 +239,7 @@ def _float_or_nan(v):
     return np.nan if v is None else float(v)
 
 
-def _run_items(items, cfg: dict, entropy, single_thread: bool, run: str = ""):
+def _run_items(items, cfg: _Analysis, entropy, single_thread: bool, run: str = ""):
     """Analyse a few items in one task; never raises for a bad map (error rows instead).
 
     ``run`` identifies the analyze call (for the per-process Zarr cache).
@@ -245,15 +259,15 @@ def _run_items(items, cfg: dict, entropy, single_thread: bool, run: str = ""):
 
 
 def _run_item_inner(item, cfg, entropy, maps=None):
-    corr = bool(cfg["correlation"])
+    corr = bool(cfg.correlation)
     rows, curves = [], []
     try:
         a, b = _load(item) if maps is None else maps
     except Exception as exc:  # noqa: BLE001 - a bad map is a row, not a crash
         return [_error_row(item, 0, item.id, exc, corr)], []
-    if cfg["label"] is not None:
+    if cfg.label is not None:
         try:
-            pairs = list(label_aggregates(a, b, **cfg["label"]))
+            pairs = list(label_aggregates(a, b, **cfg.label))
         except Exception as exc:  # noqa: BLE001
             return [_error_row(item, 0, item.id, exc, corr)], []
         if not pairs:
