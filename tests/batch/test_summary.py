@@ -5,12 +5,10 @@ import pandas as pd
 import pytest
 
 import mixmap
-from mixmap.batch import read_results
+from mixmap.batch import correlation_summary, read_results
 
 
 def test_correlation_option_stored_alongside_and_summarised(tmp_path, store):
-    from mixmap.batch import correlation_summary
-
     path, maps = store
     out = tmp_path / "c.parquet"
     P = mixmap.Particles(10, 10, pixel_size=2.0)
@@ -39,3 +37,19 @@ def test_correlation_option_stored_alongside_and_summarised(tmp_path, store):
     assert (s.table["r2"] > 0.9).all() and s.table.loc["C65", "n"] == 4
     m = mixmap.mean_correlation([mixmap.correlation(*maps[i], h_max=12, pixel_size=2.0) for i in range(4)])
     np.testing.assert_allclose(s.means["C65"].R, m.R)
+
+
+def test_correlation_summary_is_a_result(store):
+    path, maps = store
+    P = mixmap.Particles(10, 10, pixel_size=2.0)
+    t = mixmap.analyze(path, n_particles=10, particles=P, n_samples=40, correlation={"h_max": 12})
+    s = correlation_summary(t.attrs["correlation"])
+    s2 = correlation_summary(t.attrs["correlation"])
+    assert s == s and s != s2 and hash(s) == hash(s) and {s, s2} == {s, s2}
+    r = repr(s)
+    assert r.startswith("CorrelationSummary(") and len(r) <= 300 and "\n" not in r
+    d = s.to_dict()  # the per-group table, not the one-row form of other results
+    assert set(d) == {"table", "means", "fits"} and d["table"]["group"] == ["C65", "KB"]
+    assert set(d["means"]) == {"C65", "KB"}
+    pd.testing.assert_frame_equal(s.to_frame(), s.table)
+    assert s.to_frame() is not s.table

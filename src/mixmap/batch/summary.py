@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from .._results import Result, result
 from ..errors import DataError, InputError, MixmapError
 from ..segregation import CorrelationResult, fit_correlation, mean_correlation, scale_of_segregation, smooth_correlation
 from .tasks import _CORR_COLUMNS, _float_or_nan
 
 
-@dataclass(frozen=True)
-class CorrelationSummary:
+@result
+class CorrelationSummary(Result):
     """Mean correlation coefficient function R̄(h) per group (Eq. 9) with its fit (Eq. 14).
 
     Attributes
@@ -33,9 +32,11 @@ class CorrelationSummary:
     fits: dict
 
     def to_frame(self) -> pd.DataFrame:
+        """The per-group table (a copy): one row per group, not the one row of other results."""
         return self.table.copy()
 
     def to_dict(self) -> dict:
+        """Plain data: the table as columns of lists, the means and fits by group."""
         return {
             "table": self.table.reset_index().to_dict(orient="list"),
             "means": {k: v.to_dict() for k, v in self.means.items()},
