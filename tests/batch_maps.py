@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+import zarr
+from PIL import Image
 
 import mixmap
 
@@ -20,8 +22,6 @@ def make_maps(n, seed=0, shape=(48, 48)):
 
 
 def zarr_stack(path, maps, groups=None):
-    import zarr
-
     g = zarr.open_group(str(path), mode="w")
     g.create_array("a", data=np.stack([m[0] for m in maps]), chunks=(1,) + maps[0][0].shape)
     g.create_array("b", data=np.stack([m[1] for m in maps]), chunks=(1,) + maps[0][0].shape)
@@ -43,8 +43,6 @@ def reference(store):
 
 
 def write_png(path, mask):
-    from PIL import Image
-
     Image.fromarray((np.asarray(mask) * 255).astype(np.uint8)).save(path)
 
 

@@ -1,10 +1,14 @@
 """Schedulers give identical tables; bounded memory; the kept process pool (mixmap.batch.backends)."""
 
+import tracemalloc
+
 import pandas as pd
 import pytest
+import zarr
 from batch_maps import KW, make_maps, zarr_stack
 
 import mixmap
+from mixmap.batch import backends as batch
 
 
 @pytest.mark.parametrize("scheduler, workers", [("threads", 1), ("threads", 2), ("processes", 2)])
@@ -26,8 +30,6 @@ def test_identical_on_local_cluster(store, reference):
 
 
 def test_memory_flat_as_maps_grow(tmp_path):
-    import tracemalloc
-
     maps = make_maps(96, shape=(128, 128))
     small = zarr_stack(tmp_path / "s.zarr", maps[:24])
     large = zarr_stack(tmp_path / "l.zarr", maps)
@@ -44,10 +46,6 @@ def test_memory_flat_as_maps_grow(tmp_path):
 
 
 def test_process_pool_workers_decode_zarr_in_batches():
-    import zarr
-
-    from mixmap.batch import backends as batch
-
     keys = ("threading.max_workers", "codec_pipeline.batch_size")
     old = {k: zarr.config.get(k) for k in keys}
     try:

@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+import zarr
+from PIL import Image
 from batch_maps import KW, make_maps
 
 import mixmap
@@ -10,8 +12,6 @@ from mixmap.batch.plan import _stem_of
 
 
 def test_array_pairs_and_subgroup_layout_match(tmp_path, store, reference):
-    import zarr
-
     path, maps = store
     t = mixmap.analyze(maps, groups=["C65"] * 4 + ["KB"] * 4, **KW)
     cols = ["P", "s2", "schmahl", "group", "item"]
@@ -63,8 +63,6 @@ def test_bad_items(items, kwargs, match):
 
 
 def test_bad_zarr_layout(tmp_path):
-    import zarr
-
     g = zarr.open_group(str(tmp_path / "e.zarr"), mode="w")
     g.create_group("x")
     with pytest.raises(mixmap.FormatError, match="'a' and 'b'"):
@@ -94,8 +92,6 @@ def test_glob_pattern_with_pair_template(png_dir):
 
 
 def test_composites_with_channel_names(tmp_path):
-    from PIL import Image
-
     maps = make_maps(2, seed=9)
     for i, (a, b) in enumerate(maps):
         rgb = np.zeros(a.shape + (3,), np.uint8)

@@ -3,6 +3,7 @@
 import os
 
 import numpy as np
+import zarr
 from batch_maps import KW, make_maps, zarr_stack
 
 import mixmap
@@ -38,8 +39,6 @@ def test_bad_maps_are_rows_and_batch_continues():
 
 
 def test_unreadable_zarr_member_is_a_row(tmp_path):
-    import zarr
-
     g = zarr.open_group(str(tmp_path / "m.zarr"), mode="w")
     maps = make_maps(2)
     for i, (a, b) in enumerate(maps):

@@ -6,14 +6,13 @@ import pytest
 import batch_maps
 import mixmap
 from mixmap.batch import read_results
+from mixmap.cli import main
 
 # the module-scoped fixtures of tests/batch (pytest finds fixtures among the module attributes)
 store, reference, png_dir = batch_maps.store, batch_maps.reference, batch_maps.png_dir
 
 
 def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch):
-    from mixmap.cli import main
-
     monkeypatch.chdir(tmp_path)
     rc = main(
         [
@@ -61,22 +60,16 @@ def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch
     ],
 )
 def test_cli_bad_inputs(argv, match, capsys):
-    from mixmap.cli import main
-
     rc = main(["analyze", *argv, "--particles", "25", "--particle-area-px", "4"])
     assert rc == 2 and match in capsys.readouterr().err
 
 
 def test_cli_summary_missing_file(tmp_path, capsys):
-    from mixmap.cli import main
-
     assert main(["summary", str(tmp_path / "none.parquet")]) == 2
     assert "no results" in capsys.readouterr().err
 
 
 def test_cli_on_png_files(png_dir, tmp_path, capsys, monkeypatch):
-    from mixmap.cli import main
-
     d, _ = png_dir
     monkeypatch.chdir(tmp_path)
     rc = main(
@@ -121,8 +114,6 @@ def test_cli_on_png_files(png_dir, tmp_path, capsys, monkeypatch):
 
 
 def test_cli_summary_names_the_results_argument(tmp_path, capsys):
-    from mixmap.cli import main
-
     assert main(["summary", str(tmp_path / "run.txt")]) == 2
     err = capsys.readouterr().err
     assert "results must be the .parquet or .csv" in err and "Traceback" not in err
