@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from .._progress import cli_progress
-
 import os
 import sys
 from pathlib import Path
 
+import mixmap  # lazy (lazy_loader): the heavy modules load on first attribute access
+
+from .._progress import cli_progress
 from ..errors import InputError
 from ._common import add_particle_args, particles_from_args
 
 
 def register(sub):
+    """Add the ``analyze`` and ``summary`` commands to the sub-parsers ``sub``."""
     p = sub.add_parser(
         "analyze",
         help="analyse many maps (Dask), write the table, print the per-group ψ summary",
@@ -112,7 +114,9 @@ def _items(args):
     inputs = args.inputs
     if args.pair and args.channels:
         raise InputError("give --pair (separate A/B maps) or --channels (composites), not both")
-    zarrs = [x for x in inputs if x.rstrip("/").endswith(".zarr") or (Path(x) / "zarr.json").exists()]
+    from ..batch import looks_like_zarr  # heavy (zarr, dask): keeps `mixmap --help` fast
+
+    zarrs = [x for x in inputs if looks_like_zarr(x)]
     if zarrs:
         if len(inputs) != 1 or args.pair or args.channels:
             raise InputError("a Zarr group of maps must be the only input (without --pair/--channels)")
@@ -133,9 +137,7 @@ def _items(args):
 
 
 def _print_summary(table, args, seed):
-    import pandas as pd
-
-    import mixmap
+    import pandas as pd  # heavy: keeps `mixmap --help` fast
 
     s = mixmap.inter_mixing(
         table,
@@ -154,15 +156,16 @@ def _print_summary(table, args, seed):
             "M_mean": s["schmahl_mean"].map("{:.3f}".format),
             "s2_M": s["s2_schmahl"].map("{:.4f}".format),
             "psi_P [95% CI]": [
-                f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in zip(s["psi_p"], s["psi_p_low"], s["psi_p_high"])
+                f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                for v, lo, hi in zip(s["psi_p"], s["psi_p_low"], s["psi_p_high"], strict=True)
             ],
             "psi_M [95% CI]": [
                 f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
-                for v, lo, hi in zip(s["psi_schmahl"], s["psi_schmahl_low"], s["psi_schmahl_high"])
+                for v, lo, hi in zip(s["psi_schmahl"], s["psi_schmahl_low"], s["psi_schmahl_high"], strict=True)
             ],
             "psi_comb [95% CI]": [
                 f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
-                for v, lo, hi in zip(s["psi_comb"], s["psi_comb_low"], s["psi_comb_high"])
+                for v, lo, hi in zip(s["psi_comb"], s["psi_comb_low"], s["psi_comb_high"], strict=True)
             ],
         },
         index=s.index,
@@ -194,7 +197,7 @@ def _print_summary(table, args, seed):
 
 
 def _print_correlation(curves, args):
-    from mixmap.batch import correlation_summary
+    from ..batch import correlation_summary  # heavy (zarr, dask): keeps `mixmap --help` fast
 
     cs = correlation_summary(curves, by=getattr(args, "by", "group"))
     t = cs.table
@@ -224,8 +227,7 @@ def _report_status(table):
 
 
 def run_analyze(args) -> int:
-    import mixmap
-
+    """Run ``mixmap analyze``: one :func:`mixmap.analyze` call, then the status and per-group summaries."""
     items, extra = _items(args)
     kw = {}
     if args.scheduler:
@@ -259,7 +261,8 @@ def run_analyze(args) -> int:
 
 
 def run_summary(args) -> int:
-    from mixmap.batch import read_results
+    """Run ``mixmap summary``: the per-group summaries of a table saved by ``mixmap analyze --out``."""
+    from ..batch import read_results  # heavy (zarr, dask): keeps `mixmap --help` fast
 
     if Path(args.results).suffix.lower() not in (".parquet", ".csv"):
         raise InputError(
