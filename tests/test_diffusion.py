@@ -17,7 +17,7 @@ from mixmap import diffusion as d
 from mixmap.diffusion._forward import diffusivity_table, time_schedule
 from mixmap.diffusion._preprocess import savgol_matrices
 from mixmap.errors import InputError
-from mixmap.kernels import profiles as K
+from mixmap.kernels import erfc_fit, forward, interdiffusion, savgol
 from mixmap.synthetic import diffusion_profile
 
 T = 3600.0
@@ -52,19 +52,19 @@ def test_savgol_kernel_matches_scipy(rng):
     for window, order in ((7, 2), (21, 3), (31, 4)):
         sm, dm = savgol_matrices(window, order, 0.5)
         np.testing.assert_allclose(
-            K.savgol_apply(y, sm), savgol_filter(y, window, order, mode="interp"), rtol=1e-10, atol=1e-10
+            savgol.savgol_apply(y, sm), savgol_filter(y, window, order, mode="interp"), rtol=1e-10, atol=1e-10
         )
         ref = savgol_filter(y, window, order, deriv=1, delta=0.5, mode="interp")
-        np.testing.assert_allclose(K.savgol_apply(y, dm), ref, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(savgol.savgol_apply(y, dm), ref, rtol=1e-9, atol=1e-9)
         for i in (0, 3, window // 2, 60, 119 - window // 2, 119):
-            assert K.savgol_at(y, dm, i) == approx(ref[i], rel=1e-9, abs=1e-9)
+            assert savgol.savgol_at(y, dm, i) == approx(ref[i], rel=1e-9, abs=1e-9)
 
 
 def test_replicate_noise_matches_naive_stream():
     base = np.linspace(0, 1, 50)
     sig = np.full(50, 0.1)
     out = np.empty(50)
-    K.replicate(base, sig, 0.0, np.uint64(987654321), out)
+    erfc_fit.replicate(base, sig, 0.0, np.uint64(987654321), out)
     np.testing.assert_allclose(out, base + 0.1 * naive_profile_normals(987654321, 50), rtol=0, atol=1e-13)
     z = np.concatenate([naive_profile_normals(k, 500) for k in range(1, 41)])
     assert abs(z.mean()) < 0.03 and abs(z.std() - 1) < 0.03
@@ -72,7 +72,7 @@ def test_replicate_noise_matches_naive_stream():
 
 def test_erfinv_kernel():
     y = np.linspace(-0.999, 0.999, 101)
-    np.testing.assert_allclose([K.erfinv(v) for v in y], erfinv(y), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose([interdiffusion.erfinv(v) for v in y], erfinv(y), rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("method", [0, 1, 2])
@@ -82,7 +82,7 @@ def test_analyse_profile_matches_naive(method):
     sm, dm = savgol_matrices(31, 3, dx)
     levels = np.linspace(0.03, 0.97, 40)
     out = np.empty(levels.size)
-    K.analyse_profile(c, X[0], dx, T, sm, dm, 40, levels, method, 0.0, 0.0, np.ones(1), 0.01, 0.2, out)
+    interdiffusion.analyse_profile(c, X[0], dx, T, sm, dm, 40, levels, method, 0.0, 0.0, np.ones(1), 0.01, 0.2, out)
     ref = naive_analyse_profile(c, X[0], dx, T, 31, 3, 40, levels, method)
     np.testing.assert_allclose(out, ref, rtol=1e-7)
     if method == 2:
@@ -115,13 +115,13 @@ def test_mc_kernel_matches_naive_and_thread_count():
     keys = np.arange(1, 13, dtype=np.uint64) * np.uint64(0x1234567)
     sig = np.full(X.size, 0.01)
     args = (c, sig, 0.0, keys, X[0], dx, T, sm, dm, 40, levels, 0, 0.0, 0.0, np.ones(1), 0.01, 0.2)
-    D2, extra = K.mc_profiles(*args)
+    D2, extra = erfc_fit.mc_profiles(*args)
     ref = naive_mc_profiles(c, 0.01, keys, X[0], dx, T, 31, 3, 40, levels, 0)
     np.testing.assert_allclose(D2, ref, rtol=1e-7)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        D1, _ = K.mc_profiles(*args)
+        D1, _ = erfc_fit.mc_profiles(*args)
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(D1, D2)
@@ -132,7 +132,7 @@ def test_mc_erfc_kernel_matches_curve_fit():
     base = 0.1 + 0.4 * erfc(-u / 1.2)
     keys = np.arange(1, 6, dtype=np.uint64) * np.uint64(977)
     p0 = np.array([0.1, 0.9, 0.0, 1.0])
-    got = K.mc_erfc(base, np.full(u.size, 0.01), 0.0, keys, u, p0, 100)
+    got = erfc_fit.mc_erfc(base, np.full(u.size, 0.01), 0.0, keys, u, p0, 100)
     ref = naive_mc_erfc(base, 0.01, keys, u, p0)
     np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-7)
 
@@ -145,7 +145,7 @@ def test_diffuse_kernel_matches_naive(theta, n_start, newton):
     grid = lo + step * np.arange(tab.size)
     D_of_c = lambda c: np.interp(c, grid, np.exp(tab))  # noqa: E731 - the kernel's table
     times, save = time_schedule([T], 30)
-    got, _ = K.diffuse(x, c0, times, theta, n_start, lo, step, tab, 50, 1e-12, save, newton)
+    got, _ = forward.diffuse(x, c0, times, theta, n_start, lo, step, tab, 50, 1e-12, save, newton)
     ref = naive_theta_diffuse(x, c0, times, theta, n_start, D_of_c)
     np.testing.assert_allclose(got[0], ref, atol=1e-9)
 
@@ -158,8 +158,8 @@ def test_newton_predicted_stop_saves_solves_not_accuracy(n):
     c0 = np.where(x < 0, 0.0, 1.0)
     lo, step, tab = diffusivity_table(_exp_D, 0.0, 1.0)
     times, save = time_schedule([T], 100)
-    fast, solves = K.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-6, save, True)
-    conv, solves_conv = K.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-12, save, True)
+    fast, solves = forward.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-6, save, True)
+    conv, solves_conv = forward.diffuse(x, c0, times, 0.5, 4, lo, step, tab, 50, 1e-12, save, True)
     assert solves < 0.8 * solves_conv and solves < 1.7 * times.size
     assert np.abs(fast - conv).max() < 1e-6
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import DataError, InputError
+from ..kernels.forward import diffuse
+from ._fits import fit_erfc
 from ._io import check_time, x_scale
 from ._preprocess import as_profile
 
@@ -85,7 +87,7 @@ def simulate(
     Newton's method (default; its Jacobian is tridiagonal too) or Picard iteration; each linear system
     by the Thomas algorithm. Steps grow quadratically in time (fine steps while the initial step
     relaxes); 100 steps reproduce the analytic erfc to ~1e-5 of the step height.
-    Kernel: :func:`mixmap.kernels.profiles.diffuse`. Fick's second law, ref. 002 ("Fick's-law fits").
+    Kernel: :func:`mixmap.kernels.forward.diffuse`. Fick's second law, ref. 002 ("Fick's-law fits").
 
     Parameters
     ----------
@@ -129,8 +131,6 @@ def simulate(
     >>> bool(np.abs(c - exact).max() < 1e-3)
     True
     """
-    from mixmap.kernels.profiles import diffuse
-
     x = np.asarray(x, dtype=float) * x_scale(x_unit)
     c0 = np.asarray(c0, dtype=float)
     if x.ndim != 1 or x.size < 3:
@@ -286,10 +286,6 @@ def fit_forward(
     """
     from scipy.optimize import least_squares
     from scipy.stats import norm
-
-    from mixmap.kernels.profiles import diffuse
-
-    from ._fits import fit_erfc
 
     t = check_time(t)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth="auto", grid=grid)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import DataError, InputError
+from ..kernels.interdiffusion import analyse_profile
 from ._io import check_time
 from ._preprocess import Profile, as_profile, savgol_matrices
 
@@ -126,9 +127,7 @@ def molar_volume_table(molar_volume, p: Profile):
 
 
 def run_analysis(p: Profile, t: float, method: str, levels, *, molar_volume=None, tail=DEFAULT_TAIL):
-    """Call the kernel :func:`mixmap.kernels.profiles.analyse_profile` on a preprocessed profile."""
-    from mixmap.kernels.profiles import analyse_profile
-
+    """Call the kernel :func:`mixmap.kernels.interdiffusion.analyse_profile` on a preprocessed profile."""
     code = METHODS[method]
     sg, sd = savgol_matrices(p.window, p.order, p.dx)
     vm_lo, vm_step, vm_tab = molar_volume_table(molar_volume, p)

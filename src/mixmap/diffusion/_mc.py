@@ -8,6 +8,8 @@ import numpy as np
 
 from .._random import generator, kernel_keys
 from ..errors import DataError, InputError
+from ..kernels import erfc_fit as K
+from ._fits import fit_erfc
 from ._io import check_time, x_scale
 from ._matano import DEFAULT_TAIL, METHODS, _check_tail, check_levels, molar_volume_table, run_analysis
 from ._preprocess import as_profile, savgol_matrices
@@ -164,7 +166,7 @@ def monte_carlo(
     plateau noise of :func:`preprocess`) and optional position jitter, and goes through the same
     Savitzky-Golay smoothing, plateau estimation and analysis as the data (outlier removal is not
     repeated: replicates have none). The band is the replicate spread placed on the data's own
-    estimate (see Notes). Kernel :func:`mixmap.kernels.profiles.mc_profiles` (Numba, parallel over replicates, one
+    estimate (see Notes). Kernel :func:`mixmap.kernels.erfc_fit.mc_profiles` (Numba, parallel over replicates, one
     counter-based random stream per replicate: results do not depend on the number of threads).
 
     Parameters
@@ -213,10 +215,6 @@ def monte_carlo(
     >>> bool(mc.D_low[0] < 1e-14 < mc.D_high[0])
     True
     """
-    from mixmap.kernels import profiles as K
-
-    from ._fits import fit_erfc
-
     t = check_time(t)
     if method == "boltzmann-matano":
         method = "matano"

@@ -9,6 +9,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import DataError, InputError, PlateauWarning, SamplingWarning
+from ..kernels.interdiffusion import plateau_end
+from ..kernels.savgol import savgol_apply
 from ._io import check_profile
 
 PLATEAU_FRACTION = 0.1
@@ -96,7 +98,7 @@ def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndar
 
 def savgol_matrices(window: int, order: int, dx: float):
     """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m), computed
-    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.profiles.savgol_apply`.
+    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.savgol.savgol_apply`.
     """
     if window == 0:
         w = 3
@@ -319,8 +321,6 @@ def preprocess(
 
     window, order = parse_smooth(smooth, cg)
     if window:
-        from mixmap.kernels.profiles import savgol_apply
-
         cs = savgol_apply(cg, savgol_matrices(window, order, xg[1] - xg[0])[0])
     else:
         cs = cg.copy()
@@ -328,8 +328,6 @@ def preprocess(
     m = max(5, int(round(plateau * n)))
     if not 0 < plateau < 0.5 or 2 * m >= n:
         raise InputError(f"plateau={plateau}: use a fraction in (0, 0.5) leaving points in between")
-    from mixmap.kernels.profiles import plateau_end
-
     cl, cr = float(plateau_end(cg, m, False)), float(plateau_end(cg, m, True))
     step = cr - cl
     fits = [_plateau_fit(xg[:m], cg[:m]), _plateau_fit(xg[-m:], cg[-m:])]
