@@ -37,7 +37,7 @@ from ._mc import (
 )
 from ._preprocess import (
     PlateauWarning as PlateauWarning,
-    Profile as Profile,
+    PreprocessedProfile as PreprocessedProfile,
     preprocess as preprocess,
 )
 
@@ -50,7 +50,7 @@ __all__ = [
     "MonteCarloResult",
     "ParabolicFit",
     "PlateauWarning",
-    "Profile",
+    "PreprocessedProfile",
     "SemiInfiniteFit",
     "ThinFilmFit",
     "boltzmann_matano",

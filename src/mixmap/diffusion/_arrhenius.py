@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .._results import Result, result
 from ..errors import DataError, InputError
 
 R_GAS = 8.314462618  # J/(mol K)
 EV_PER_KJMOL = 1.0 / 96.48533212  # eV per (kJ/mol)
 
 
-@dataclass(frozen=True)
-class ArrheniusFit:
+@result
+class ArrheniusFit(Result):
     """D = D0 exp(-Ea/(R T)) fitted by weighted least squares of ln D on 1/T.
 
     Attributes
@@ -45,10 +45,10 @@ class ArrheniusFit:
     level: float
     weighted: bool
     n: int
-    T: np.ndarray = field(repr=False)
-    D: np.ndarray = field(repr=False)
-    D_err: np.ndarray = field(repr=False, default=None)
-    cov: np.ndarray = field(repr=False, default=None)
+    T: np.ndarray
+    D: np.ndarray
+    D_err: np.ndarray = None
+    cov: np.ndarray = None
 
     def predict(self, T, T_unit="K"):
         """D (m^2/s) at temperatures ``T`` with the fitted Ea and D0."""
@@ -68,7 +68,8 @@ class ArrheniusFit:
         return np.exp(mid - q * sd), np.exp(mid + q * sd)
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("T", "D", "D_err", "cov")}
+        """Scalar fields; the intervals as [low, high] lists."""
+        d = {k: getattr(self, k) for k in self._fields() if k not in ("T", "D", "D_err", "cov")}
         d["Ea_ci_kJmol"] = list(self.Ea_ci_kJmol)
         d["Ea_ci_eV"] = list(self.Ea_ci_eV)
         d["D0_ci"] = list(self.D0_ci)
@@ -210,8 +211,8 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     )
 
 
-@dataclass(frozen=True)
-class ParabolicFit:
+@result
+class ParabolicFit(Result):
     """L = L0 + k sqrt(t) (parabolic growth; L^2 = kp t with kp = k^2 when L0 = 0).
 
     Attributes
@@ -244,15 +245,16 @@ class ParabolicFit:
     level: float
     n: int
     weighted: bool
-    t: np.ndarray = field(repr=False)
-    L: np.ndarray = field(repr=False)
-    L_err: np.ndarray | None = field(repr=False, default=None)
+    t: np.ndarray
+    L: np.ndarray
+    L_err: np.ndarray | None = None
 
     def predict(self, t):
         return self.L0 + self.k * np.sqrt(np.asarray(t, dtype=float))
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("t", "L", "L_err")}
+        """Scalar fields; the interval ``ci`` as a [low, high] list."""
+        d = {k: getattr(self, k) for k in self._fields() if k not in ("t", "L", "L_err")}
         d["ci"] = list(self.ci)
         return d
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from .._results import Result, result
 from ..errors import DataError, InputError
 from ..kernels.forward import diffuse
 from ._fits import fit_erfc
@@ -180,8 +181,8 @@ def _basis(model, y, knots, degree):
     return B
 
 
-@dataclass(frozen=True)
-class ForwardFit:
+@result
+class ForwardFit(Result):
     """Parametric D(C) fitted by forward simulation.
 
     Attributes
@@ -215,9 +216,9 @@ class ForwardFit:
     rms: float
     level: float
     t: float
-    x: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-    knots: np.ndarray = field(repr=False, default=None)
+    x: np.ndarray
+    fitted: np.ndarray
+    knots: np.ndarray = None
 
     def D_of(self, c):
         """D (m^2/s) of the fitted model at concentrations ``c``."""
@@ -241,8 +242,6 @@ class ForwardFit:
         }
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D, "D_low": self.D_low, "D_high": self.D_high})
 
 
@@ -271,7 +270,7 @@ def fit_forward(
     Parameters
     ----------
     x, c, t
-        Profile (m unless ``x_unit``; or a :class:`Profile` with ``c=None``) and time (s).
+        Profile (m unless ``x_unit``; or a :class:`PreprocessedProfile` with ``c=None``) and time (s).
     model : "exp", "poly-logD" or array_like of knots
         log D as a line in Y = (c - c_L)/(c_R - c_L) (D = D0 exp(b Y)), a polynomial of ``degree`` in
         Y, or piecewise linear through values at the given Y knots (in [0, 1], increasing).

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from .._results import Result, result
 from ..errors import DataError, InputError
 from ..kernels.interdiffusion import analyse_profile
 from ._io import check_time
-from ._preprocess import Profile, as_profile, savgol_matrices
+from ._preprocess import PreprocessedProfile, as_profile, savgol_matrices
 
 METHODS = {"sauer-freise": 0, "matano": 1, "boltzmann-matano": 1, "hall": 2}
 DEFAULT_TAIL = (0.01, 0.2)
 
 
-@dataclass(frozen=True)
-class DiffusivityResult:
+@result
+class DiffusivityResult(Result):
     """Inter-diffusion coefficient D(C) (m^2/s) at the concentrations ``c``.
 
     Attributes
@@ -54,13 +55,11 @@ class DiffusivityResult:
         }
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D})
 
 
-@dataclass(frozen=True)
-class HallResult(DiffusivityResult):
+@result
+class HallResult(DiffusivityResult, Result):
     """Hall analysis: ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t)
     in m/s^0.5; ``h`` in s^0.5/m, ``k`` dimensionless (left and right tail).
     """
@@ -69,7 +68,7 @@ class HallResult(DiffusivityResult):
     k_left: float = np.nan
     h_right: float = np.nan
     k_right: float = np.nan
-    tail: tuple = field(default=DEFAULT_TAIL)
+    tail: tuple = DEFAULT_TAIL
 
     def to_dict(self) -> dict:
         d = super().to_dict()
@@ -79,7 +78,7 @@ class HallResult(DiffusivityResult):
         return d
 
 
-def default_levels(p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
+def default_levels(p: PreprocessedProfile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     """Concentrations for D(C): Y = 0.05 ... 0.95 in steps of 0.025, or the Hall tail windows."""
     if method == "hall":
         lo, hi = tail
@@ -90,7 +89,7 @@ def default_levels(p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     return p.c_left + y * (p.c_right - p.c_left)
 
 
-def check_levels(levels, p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
+def check_levels(levels, p: PreprocessedProfile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     if levels is None:
         return default_levels(p, method, tail)
     lv = np.atleast_1d(np.asarray(levels, dtype=float))
@@ -102,7 +101,7 @@ def check_levels(levels, p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarr
     return lv
 
 
-def molar_volume_table(molar_volume, p: Profile):
+def molar_volume_table(molar_volume, p: PreprocessedProfile):
     """(c_lo, c_step, table) of the molar volume on a uniform concentration grid (1 = unweighted).
 
     ``molar_volume``: None, (V_left, V_right) for Vegard's law (linear in Y), or a callable V(c).
@@ -126,7 +125,7 @@ def molar_volume_table(molar_volume, p: Profile):
     return float(lo), float(grid[1] - grid[0]), tab
 
 
-def run_analysis(p: Profile, t: float, method: str, levels, *, molar_volume=None, tail=DEFAULT_TAIL):
+def run_analysis(p: PreprocessedProfile, t: float, method: str, levels, *, molar_volume=None, tail=DEFAULT_TAIL):
     """Call the kernel :func:`mixmap.kernels.interdiffusion.analyse_profile` on a preprocessed profile."""
     code = METHODS[method]
     sg, sd = savgol_matrices(p.window, p.order, p.dx)
@@ -176,8 +175,8 @@ def matano_plane(x, c=None, *, x_unit="m", outlier_sigma=3.0, smooth="auto", gri
 
     Parameters
     ----------
-    x, c : array_like or Profile
-        Profile (see :func:`preprocess`); ``x`` may be a :class:`Profile` with ``c=None``.
+    x, c : array_like or PreprocessedProfile
+        Profile (see :func:`preprocess`); ``x`` may be a :class:`PreprocessedProfile` with ``c=None``.
 
     Returns
     -------
@@ -213,8 +212,8 @@ def boltzmann_matano(
 
     Parameters
     ----------
-    x : array_like or Profile
-        Positions (m unless ``x_unit``) or a preprocessed :class:`Profile` (then ``c=None``).
+    x : array_like or PreprocessedProfile
+        Positions (m unless ``x_unit``) or a preprocessed :class:`PreprocessedProfile` (then ``c=None``).
     c : array_like, shape (n,) or (n_scans, n)
         Concentrations.
     t : float or str

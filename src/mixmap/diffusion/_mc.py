@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .._random import generator, kernel_keys
+from .._results import Result, result
 from ..errors import DataError, InputError
 from ..kernels import erfc_fit as K
 from ._fits import fit_erfc
@@ -17,8 +18,8 @@ from ._preprocess import as_profile, savgol_matrices
 MC_METHODS = ("sauer-freise", "matano", "hall", "erfc")
 
 
-@dataclass(frozen=True)
-class MonteCarloResult:
+@result
+class MonteCarloResult(Result):
     """Monte-Carlo distribution of D(C) (m^2/s) at the concentrations ``c``.
 
     Attributes
@@ -61,10 +62,10 @@ class MonteCarloResult:
     sigma: float
     x_jitter: float
     t: float
-    samples: np.ndarray = field(repr=False)
-    params: dict = field(repr=False)
-    profile: object = field(repr=False, default=None)
-    base: np.ndarray = field(repr=False, default=None)
+    samples: np.ndarray
+    params: dict
+    profile: object = None
+    base: np.ndarray = None
 
     def to_dict(self) -> dict:
         d = {
@@ -90,8 +91,6 @@ class MonteCarloResult:
         return d
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame(
             {
                 "c": self.c,
@@ -172,7 +171,7 @@ def monte_carlo(
     Parameters
     ----------
     x, c, t
-        Profile (m unless ``x_unit``; or a :class:`Profile` with ``c=None``) and annealing time (s).
+        Profile (m unless ``x_unit``; or a :class:`PreprocessedProfile` with ``c=None``) and annealing time (s).
     method : {"sauer-freise", "matano", "erfc", "hall"}
     n : int
         Number of replicates.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
+from .._results import Result, result
 from ..errors import DataError, InputError, PlateauWarning, SamplingWarning
 from ..kernels.interdiffusion import plateau_end
 from ..kernels.savgol import savgol_apply
@@ -16,8 +17,8 @@ from ._io import check_profile
 PLATEAU_FRACTION = 0.1
 
 
-@dataclass(frozen=True)
-class Profile:
+@result
+class PreprocessedProfile(Result):
     """A preprocessed profile on a uniform grid (reference: EPMA workflow - average >= 3 parallel scans,
     remove > 3 sigma outliers from a local median, Savitzky-Golay smoothing, boundary plateaus).
 
@@ -59,7 +60,7 @@ class Profile:
     order: int
     n_plateau: int
     n_scans: int
-    outliers: np.ndarray = field(repr=False)
+    outliers: np.ndarray
 
     @property
     def dx(self) -> float:
@@ -76,13 +77,12 @@ class Profile:
         return (c - self.c_left) / (self.c_right - self.c_left)
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("x", "c", "c_smooth", "outliers")}
+        """Scalar fields plus n_points, dx_m and n_outliers."""
+        d = super().to_dict()
         d.update(n_points=int(self.x.size), dx_m=self.dx, n_outliers=self.n_outliers)
         return d
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"x_m": self.x, "c": self.c, "c_smooth": self.c_smooth})
 
 
@@ -225,7 +225,7 @@ def preprocess(
     grid=None,
     plateau=PLATEAU_FRACTION,
     warn=True,
-) -> Profile:
+) -> PreprocessedProfile:
     """Average scans, remove outliers, resample to a uniform grid, smooth, estimate plateaus and noise.
 
     Implements the EPMA preprocessing workflow of the reference guide (ref. 002, "Q3 ... best
@@ -245,7 +245,7 @@ def preprocess(
         Outlier threshold k: a point is removed when it lies outside the range of its
         ``outlier_window - 1`` neighbours and more than k sigma from their median (sigma: robust noise
         level from the second differences, at least 0.1 % of the range); None disables. Removed points are re-filled by linear
-        interpolation on the grid and listed in ``Profile.outliers``.
+        interpolation on the grid and listed in ``PreprocessedProfile.outliers``.
     smooth : "auto", None or ("savgol", window, order)
         "auto" = cubic Savitzky-Golay over about half the 16-84 % transition width (odd, >= 7 points).
     grid : None, int or array_like
@@ -258,7 +258,7 @@ def preprocess(
 
     Returns
     -------
-    Profile
+    PreprocessedProfile
 
     Examples
     --------
@@ -362,7 +362,7 @@ def preprocess(
                     PlateauWarning,
                     stacklevel=2,
                 )
-    return Profile(
+    return PreprocessedProfile(
         x=xg,
         c=cg,
         c_smooth=cs,
@@ -379,15 +379,15 @@ def preprocess(
     )
 
 
-def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklevel=3) -> Profile:
-    """``x`` if it is a :class:`Profile` (then ``c`` must be None), else :func:`preprocess`."""
-    if isinstance(x, Profile):
+def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklevel=3) -> PreprocessedProfile:
+    """``x`` if it is a :class:`PreprocessedProfile` (then ``c`` must be None), else :func:`preprocess`."""
+    if isinstance(x, PreprocessedProfile):
         if c is not None:
-            raise InputError("pass either a Profile or x and c, not both")
+            raise InputError("pass either a PreprocessedProfile or x and c, not both")
         return x
     if c is None and not hasattr(x, "position_m"):
         raise InputError(
-            "c (the concentrations) is required unless x is a Profile from preprocess() or a mixmap.line_profile result"
+            "c (the concentrations) is required unless x is a PreprocessedProfile from preprocess() or a mixmap.line_profile result"
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlateauWarning)

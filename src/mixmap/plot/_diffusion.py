@@ -39,8 +39,8 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
 
     Parameters
     ----------
-    x, c : array_like or Profile, optional
-        Profile (m); ``x`` may be a :class:`mixmap.diffusion.Profile`. Default: ``mc.profile``.
+    x, c : array_like or PreprocessedProfile, optional
+        Profile (m); ``x`` may be a :class:`mixmap.diffusion.PreprocessedProfile`. Default: ``mc.profile``.
     fit : ErfcFit, ThinFilmFit, SemiInfiniteFit or ForwardFit, optional
         Drawn as a line (its ``fitted`` values).
     mc : MonteCarloResult, optional
@@ -54,11 +54,11 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     -------
     matplotlib.figure.Figure
     """
-    from ..diffusion._preprocess import Profile, preprocess
+    from ..diffusion._preprocess import PreprocessedProfile, preprocess
 
     plt = pyplot()
     s = _scale(x_unit)
-    if isinstance(x, Profile):
+    if isinstance(x, PreprocessedProfile):
         p = x
     elif x is not None:
         p = preprocess(x, c, warn=False)
@@ -67,7 +67,7 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     else:
         from ..errors import InputError
 
-        raise InputError("profile_fit needs x and c, a Profile, or mc=")
+        raise InputError("profile_fit needs x and c, a PreprocessedProfile, or mc=")
     fig, (ax, axr) = plt.subplots(
         2, 1, figsize=(6.4, 5.4), sharex=True, gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.06}
     )

@@ -103,7 +103,7 @@ def _number(name, v, lo=None, hi=None, lo_open=False, hi_open=False):
 
 
 def _mixing(mixing):
-    """(label, weight m in [0, 1], decorated?)"""
+    """Return (label, weight m in [0, 1], decorated?) of a mixing state."""
     if isinstance(mixing, str):
         key = mixing.lower()
         if key == "random":
