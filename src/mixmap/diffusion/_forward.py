@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from .._results import Result, result
+from .._validate import check_confidence
+from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
 from ..kernels.forward import diffuse
 from ._fits import fit_erfc
@@ -190,7 +194,7 @@ class ForwardFit(Result):
     model : str
         "exp" (log D linear in Y), "poly-logD" (polynomial in Y) or "knots" (piecewise linear log D).
     c, D, D_low, D_high : ndarray
-        D(c) in m^2/s with the ``level`` confidence band (delta method on log D).
+        D(c) in m^2/s with the ``confidence`` confidence band (delta method on log D).
     params : ndarray
         log-D coefficients (log of m^2/s units for the constant term).
     x0 : float
@@ -214,11 +218,17 @@ class ForwardFit(Result):
     c_right: float
     r2: float
     rms: float
-    level: float
+    confidence: float
     t: float
     x: np.ndarray
     fitted: np.ndarray
     knots: np.ndarray = None
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence`."""
+        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
+        return self.confidence
 
     def D_of(self, c):
         """D (m^2/s) of the fitted model at concentrations ``c``."""
@@ -235,7 +245,7 @@ class ForwardFit(Result):
             "c_right": self.c_right,
             "r2": self.r2,
             "rms": self.rms,
-            "level": self.level,
+            "confidence": self.confidence,
             "t_s": self.t,
             "c": self.c.tolist(),
             "D_m2_s": self.D.tolist(),
@@ -245,6 +255,7 @@ class ForwardFit(Result):
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D, "D_low": self.D_low, "D_high": self.D_high})
 
 
+@renamed_keyword("level", "confidence")
 def fit_forward(
     x,
     c=None,
@@ -255,7 +266,7 @@ def fit_forward(
     x_unit="m",
     outlier_sigma=3.0,
     grid=None,
-    level: float = 0.95,
+    confidence: float = 0.95,
     n_steps: int = 80,
     pad: float = 6.0,
     points_per_width: int = 24,
@@ -274,8 +285,8 @@ def fit_forward(
     model : "exp", "poly-logD" or array_like of knots
         log D as a line in Y = (c - c_L)/(c_R - c_L) (D = D0 exp(b Y)), a polynomial of ``degree`` in
         Y, or piecewise linear through values at the given Y knots (in [0, 1], increasing).
-    level : float
-        Confidence level of the D(C) band (delta method from the least-squares covariance).
+    confidence : float
+        Confidence level (``level=`` is its deprecated name) of the D(C) band (delta method from the least-squares covariance).
     n_steps, pad, points_per_width
         Time steps, domain padding (in erfc widths 2 sqrt(D t)) and grid resolution of the solver.
 
@@ -288,8 +299,7 @@ def fit_forward(
 
     t = check_time(t)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth="auto", grid=grid)
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level}")
+    confidence = check_confidence(confidence)
     knots = None
     if isinstance(model, str):
         if model not in ("exp", "poly-logD"):
@@ -372,7 +382,7 @@ def fit_forward(
     B = _basis(name, yl, knots, int(degree))
     logd = B @ theta
     sd = np.sqrt(np.einsum("ij,jk,ik->i", B, cov[:nb, :nb], B))
-    z = norm.ppf(0.5 + level / 2)
+    z = norm.ppf(0.5 + confidence / 2)
     cl, cr = float(sol.x[nb + 1]), float(sol.x[nb + 2])
     return ForwardFit(
         model=name,
@@ -386,7 +396,7 @@ def fit_forward(
         c_right=cr,
         r2=1.0 - sse / sst if sst > 0 else np.nan,
         rms=float(np.sqrt(sse / n)),
-        level=level,
+        confidence=confidence,
         t=t,
         x=p.x,
         fitted=p.c + r,

@@ -151,12 +151,6 @@ def run_analysis(p: PreprocessedProfile, t: float, method: str, levels, *, molar
     return out, res
 
 
-def _check_method(method):
-    if method not in METHODS:
-        raise InputError(f"method={method!r}: use 'sauer-freise', 'matano' or 'hall'")
-    return "matano" if method == "boltzmann-matano" else method
-
-
 def _check_tail(tail):
     try:
         lo, hi = (float(v) for v in tail)

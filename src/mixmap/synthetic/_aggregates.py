@@ -194,7 +194,7 @@ def aggregates(
     fraction_a=0.5,
     n_primary=(50, 300),
     pixel_size=1.0,
-    seed=None,
+    seed=0,
     intensity=False,
     fraction="number",
     densities=None,
@@ -251,6 +251,7 @@ def aggregates(
     pixel_size : float
         Pixel size of the maps in nm.
     seed : int, Generator, SeedSequence or None
+        Default 0 (identical calls give identical aggregates).
         Aggregate ``i`` uses child ``i`` of the seed (:func:`mixmap._random.spawn`): the same seed
         gives identical aggregates, and the first k aggregates do not depend on ``n``.
     intensity : bool
