@@ -11,10 +11,10 @@ import time
 
 import numpy as np
 import pytest
-from naive import naive_explicit_diffuse, naive_mc_erfc, naive_mc_profiles
 
 from mixmap import diffusion as d
 from mixmap.synthetic import diffusion_profile
+from naive import naive_explicit_diffuse, naive_mc_erfc, naive_mc_profiles
 
 T = 3600.0
 D0 = 1e-14

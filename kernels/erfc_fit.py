@@ -26,9 +26,11 @@ _SQRT_PI = math.sqrt(math.pi)
 # random replicates
 @njit(cache=True)
 def replicate(base, sigma, jitter, key, out):
-    """One replicate: out[i] = base(i + jitter*z'_i) + sigma_i * z_i with standard normal z, z' drawn
-    by Box-Muller from draws 0..4n-1 of the counter-based stream ``key`` (``sigma`` has one value per
-    point; ``jitter`` is the position noise in grid steps, linear interpolation of ``base``).
+    """One noisy replicate of ``base`` into ``out``.
+
+    out[i] = base(i + jitter*z'_i) + sigma_i * z_i with standard normal z, z' drawn by Box-Muller from draws 0..4n-1
+    of the counter-based stream ``key`` (``sigma`` has one value per point; ``jitter`` is the position noise in grid
+    steps, linear interpolation of ``base``).
     """
     n = base.size
     for i in range(n):
@@ -125,7 +127,9 @@ def _erfc_sse(x, y, q):
 
 @njit(cache=True)
 def fit_erfc_lm(x, y, p0, max_iter):
-    """Least-squares fit of C = cL + (cR - cL)/2 erfc(-(x - x0)/w), p = (cL, cR, x0, w), by Levenberg-Marquardt from ``p0``.
+    """Least-squares fit of C = cL + (cR - cL)/2 erfc(-(x - x0)/w) by Levenberg-Marquardt from ``p0``.
+
+    p = (cL, cR, x0, w), w = 2 sqrt(D t).
 
     Returns (p, sse, n_iter). Uses the analytic Jacobian and a 4 x 4 normal-equation solve.
     """
@@ -138,7 +142,7 @@ def fit_erfc_lm(x, y, p0, max_iter):
     sse = _erfc_sse(x, y, p)
     it = 0
     rel = 1.0
-    for it in range(max_iter):
+    for it in range(max_iter):  # noqa: B007 (it is returned)
         for i in range(n):
             z = -(x[i] - p[2]) / p[3]
             e = math.erfc(z)

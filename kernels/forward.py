@@ -20,8 +20,9 @@ _FAST = {"contract", "arcp", "nsz", "reassoc"}
 
 @njit(cache=True, fastmath=_FAST)
 def thomas(a, b, c, d, cp, dp, out):
-    """Solve the tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1} = d_i (a_0, c_{n-1} unused)
-    into ``out``; ``cp``, ``dp`` are work arrays of the same length.
+    """Solve the tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1} = d_i (a_0, c_{n-1} unused) into ``out``.
+
+    ``cp``, ``dp`` are work arrays of the same length.
 
     Thomas algorithm run from both ends at once ("burn at both ends"): the upper half is eliminated
     top-down, the lower half bottom-up, in the same loop, and the two meet at the middle row. The
@@ -75,7 +76,8 @@ def thomas(a, b, c, d, cp, dp, out):
 
 @njit(cache=True, inline="always", fastmath=_FAST)
 def _d_and_slope(c, c_lo, inv_step, dtab):
-    """D and dD/dc of the piecewise-linear table at concentration c (zero slope beyond the ends);
+    """D and dD/dc of the piecewise-linear table at concentration c (zero slope beyond the ends).
+
     ``inv_step`` = 1/(table step), 0 for a one-entry table.
     """
     m = dtab.size

@@ -71,10 +71,11 @@ def _up_crossing(ys, lev, i):
 
 @njit(cache=True)
 def crossing(ys, rmax, rmin, level):
-    """Fractional index where the smoothed normalised profile ``ys`` crosses ``level`` upwards: mean of
-    the first upward crossing (ys[i] <= level < ys[i+1]) and the last one; they coincide for a
-    monotonic profile. ``rmax``/``rmin`` are the running maximum from the left and running minimum from
-    the right of ``ys`` (binary search). Returns -1 when there is no upward crossing.
+    """Fractional index where the smoothed normalised profile ``ys`` crosses ``level`` upwards.
+
+    Mean of the first upward crossing (ys[i] <= level < ys[i+1]) and the last one; they coincide for a monotonic
+    profile. ``rmax``/``rmin`` are the running maximum from the left and running minimum from the right of ``ys``
+    (binary search). Returns -1 when there is no upward crossing.
     """
     n = ys.size
     fl = -1.0
@@ -132,8 +133,10 @@ def _interp_uniform(c, c_lo, c_step, tab):
 # analysis of one profile
 @njit(cache=True)
 def plateau_end(c, m, right):
-    """Value at the end point of the least-squares line through the first (``right`` False) or last
-    ``m`` points of ``c`` (unbiased for a plateau that still drifts slightly).
+    """Value at the end point of the least-squares line through the first or last ``m`` points of ``c``.
+
+    The first points when ``right`` is False, else the last (unbiased for a plateau that still drifts
+    slightly).
     """
     n = c.size
     ib = 0.5 * (m - 1)
@@ -158,7 +161,8 @@ def analyse_profile(
     """D at the concentrations ``levels`` from one profile ``c`` on the grid x0 + i*dx.
 
     Steps: Savitzky-Golay smoothing and first derivative; plateaus c_L, c_R = values at the end points
-    of straight lines fitted to the first and last ``m_plateau`` raw points (:func:`plateau_end`); Y = (c - c_L)/(c_R - c_L); then for each level the crossing x* of
+    of straight lines fitted to the first and last ``m_plateau`` raw points (:func:`plateau_end`);
+    Y = (c - c_L)/(c_R - c_L); then for each level the crossing x* of
     the smoothed Y and
 
     * Sauer-Freise (``method`` 0), with molar volume Vm(c) tabulated on a uniform c grid:

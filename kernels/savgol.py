@@ -11,9 +11,11 @@ from numba import njit
 
 @njit(cache=True)
 def savgol_apply(y, coef):
-    """Apply Savitzky-Golay coefficients ``coef`` (w x w: row p = weights for position p of a window,
-    as ``savgol_coeffs(w, order, pos=p, use="dot")``) to ``y``. Interior points use the centre row;
-    the first and last w//2 points use the edge rows on the first/last window (``mode="interp"``).
+    """Apply Savitzky-Golay coefficients ``coef`` to ``y``.
+
+    ``coef`` is w x w: row p = weights for position p of a window, as
+    ``savgol_coeffs(w, order, pos=p, use="dot")``. Interior points use the centre row; the first and
+    last w//2 points use the edge rows on the first/last window (``mode="interp"``).
     """
     n = y.size
     w = coef.shape[0]

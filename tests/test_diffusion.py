@@ -2,6 +2,15 @@
 
 import numpy as np
 import pytest
+from mixmap.kernels import erfc_fit, forward, interdiffusion, savgol
+from scipy.signal import savgol_filter
+from scipy.special import erfc, erfinv
+
+from mixmap import diffusion as d
+from mixmap.diffusion._forward import diffusivity_table, time_schedule
+from mixmap.diffusion._preprocess import savgol_matrices
+from mixmap.errors import InputError
+from mixmap.synthetic import diffusion_profile
 from naive import (
     naive_analyse_profile,
     naive_explicit_diffuse,
@@ -10,15 +19,6 @@ from naive import (
     naive_profile_normals,
     naive_theta_diffuse,
 )
-from scipy.signal import savgol_filter
-from scipy.special import erfc, erfinv
-
-from mixmap import diffusion as d
-from mixmap.diffusion._forward import diffusivity_table, time_schedule
-from mixmap.diffusion._preprocess import savgol_matrices
-from mixmap.errors import InputError
-from mixmap.kernels import erfc_fit, forward, interdiffusion, savgol
-from mixmap.synthetic import diffusion_profile
 
 T = 3600.0
 D0 = 1e-14

@@ -1,5 +1,6 @@
 """Inter-diffusion (issue 7): bad inputs, preprocessing, CSV reading, CLI and figures."""
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -164,7 +165,7 @@ def test_result_objects_serialise():
     assert d.preprocess(X, C).to_dict()["n_points"] == X.size
     mce = d.monte_carlo(X, C, T, method="erfc", n=100, seed=0)
     assert "x0_low" in mce.to_dict()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         mc.n = 3  # frozen
 
 

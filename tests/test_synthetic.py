@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from naive import naive_decorate, naive_grow, naive_thickness
+from mixmap.kernels import aggregation, raster
 
 import mixmap
-from mixmap.kernels import aggregation, raster
 from mixmap.synthetic import Aggregate, aggregates
+from naive import naive_decorate, naive_grow, naive_thickness
 
 SMALL = dict(d_a=30.0, d_b=30.0, n_primary=(40, 70), pixel_size=3.0)
 
@@ -78,12 +78,12 @@ def test_reproducible_and_independent_of_n():
     b = aggregates(4, mixing=0.3, seed=11, intensity=True, **SMALL)
     c = aggregates(2, mixing=0.3, seed=11, intensity=True, **SMALL)
     d = aggregates(2, mixing=0.3, seed=12, intensity=True, **SMALL)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x.a, y.a)
         np.testing.assert_array_equal(x.b, y.b)
         assert x.truth == y.truth
         assert x.particles.equals(y.particles)
-    for x, y in zip(a, c):
+    for x, y in zip(a, c, strict=False):
         np.testing.assert_array_equal(x.a, y.a)
     assert not np.array_equal(a[0].particles["x_nm"].to_numpy()[:5], d[0].particles["x_nm"].to_numpy()[:5])
 
@@ -152,8 +152,13 @@ def test_mixing_states_ordered():
     rnd = aggregates(12, mixing="random", **kw)
     seg = aggregates(12, mixing="segregated", **kw)
     dec = aggregates(12, mixing="decorated", **kw)
-    hf = lambda aggs: np.mean([g.truth["hetero_contact_fraction"] for g in aggs])
-    var = lambda aggs: np.var([g.truth["number_fraction_a"] for g in aggs])
+
+    def hf(aggs):
+        return np.mean([g.truth["hetero_contact_fraction"] for g in aggs])
+
+    def var(aggs):
+        return np.var([g.truth["number_fraction_a"] for g in aggs])
+
     assert hf(seg) < 0.1 < hf(rnd)
     assert all(g.truth["n_clusters_a"] == 1 and g.truth["n_clusters_b"] == 1 for g in seg)
     assert var(seg) > 5 * var(rnd)
@@ -415,5 +420,5 @@ def test_patchy_decoration_and_threads():
     assert host_cv(3.0) > 1.5 * host_cv(0.0)
     one = aggregates(3, mixing="decorated", seed=4, n_workers=1, patchiness=1.0, **SMALL)
     two = aggregates(3, mixing="decorated", seed=4, n_workers=2, patchiness=1.0, **SMALL)
-    for x, y in zip(one, two):
+    for x, y in zip(one, two, strict=True):
         assert x.particles.equals(y.particles) and np.array_equal(x.a, y.a)

@@ -16,6 +16,7 @@ from ._common import print_json
 
 
 def register(sub):
+    """Add the ``mixmap diffusion`` sub-command to the argparse sub-parsers ``sub``."""
     p = sub.add_parser(
         "diffusion",
         help="inter-diffusion coefficient D(C) from a profile (CSV), with Monte-Carlo bands",
@@ -62,6 +63,7 @@ def register(sub):
 
 
 def run(args) -> int:
+    """Run ``mixmap diffusion`` (D(C) from a profile CSV); returns the exit code."""
     warnings.simplefilter("once", UnitWarning)  # read + preprocess
     if args.mc < 0:
         raise InputError(f"--mc must be 0 (no uncertainty) or a number of replicates >= 10, got {args.mc}")

@@ -4,7 +4,8 @@ Profiles (EDX/EPMA line scans, SIMS/XPS depth profiles) go in as arrays ``x, c``
 unless ``x_unit=`` says "mm", "um" or "nm"; several parallel scans as a 2-D ``c`` of shape
 (n_scans, n_points)) or CSV files (:func:`read_profile`). Times are in s, D in m^2/s.
 
-* :func:`preprocess` - :class:`PreprocessedProfile`: average scans, remove outliers, resample, Savitzky-Golay smoothing, plateaus
+* :func:`preprocess` - :class:`PreprocessedProfile`: average scans, remove outliers, resample,
+  Savitzky-Golay smoothing, plateaus
   and noise.
 * :func:`fit_erfc`, :func:`fit_thin_film`, :func:`fit_semi_infinite` - Fick's-law model fits.
 * :func:`matano_plane`, :func:`boltzmann_matano`, :func:`sauer_freise`, :func:`hall` - D(C).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-
 import warnings
 
 import numpy as np
+from scipy.stats import norm
+from scipy.stats import t as student
 
 from .._results import Result, result
 from .._validate import check_confidence
@@ -67,9 +68,6 @@ class ArrheniusFit(Result):
 
     def band(self, T, T_unit="K"):
         """(low, high) confidence band of the fitted line at temperatures ``T``."""
-        from scipy.stats import norm
-        from scipy.stats import t as student
-
         T = _kelvin(np.asarray(T, dtype=float), T_unit)
         X = np.vstack([np.ones_like(T), 1.0 / T]).T
         sd = np.sqrt(np.einsum("ij,jk,ik->i", X, self.cov, X))
@@ -106,9 +104,6 @@ def _wls(X, y, w, weighted, confidence, centered=True):
     of ``confidence``; otherwise cov is scaled by chi2/dof and q is Student-t with dof = n - p. r2 is
     about the weighted mean (``centered``, a model with intercept) or about 0.
     """
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
     XtW = X.T * w
     cov = np.linalg.inv(XtW @ X)
     beta = cov @ (XtW @ y)

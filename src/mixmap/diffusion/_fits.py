@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
+from scipy.optimize import curve_fit
 from scipy.special import erfc
 
 from .._results import Result, result
 from ..errors import DataError, InputError
-from ._io import check_time, x_scale
-from ._preprocess import as_profile, transition_width_points
+from ._io import check_profile, check_time, unpack_line_profile, x_scale
+from ._preprocess import PreprocessedProfile, _remove_outliers, as_profile, transition_width_points
 
 SQRT_PI = np.sqrt(np.pi)
 
@@ -42,8 +42,6 @@ def _stats(y, fit):
 
 
 def _curve_fit(f, x, y, p0, what):
-    from scipy.optimize import curve_fit
-
     try:
         popt, pcov = curve_fit(f, x, y, p0=p0, maxfev=20000)
     except (RuntimeError, ValueError) as exc:
@@ -248,9 +246,6 @@ def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outli
 
 def _peak_profile(x, c, x_unit, outlier_sigma, grid):
     """A PreprocessedProfile-like object for peaked (not step) data: validation, averaging, outliers, grid."""
-    from ._io import check_profile, unpack_line_profile
-    from ._preprocess import PreprocessedProfile, _remove_outliers
-
     if c is None and hasattr(x, "position_m"):
         x, c = unpack_line_profile(x, c)
         x_unit = "m"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-
 import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import least_squares
+from scipy.stats import norm
 
 from .._results import Result, result
 from .._validate import check_confidence
@@ -61,8 +62,10 @@ def diffusivity_table(D, c_lo: float, c_hi: float, n: int = TABLE_POINTS):
 
 
 def time_schedule(t_out, n_steps: int):
-    """Step end times: quadratic spacing t_max (k/N)^2 (fine steps while the initial step relaxes)
-    merged with the requested output times; returns (times, save flags).
+    """Step end times.
+
+    Quadratic spacing t_max (k/N)^2 (fine steps while the initial step relaxes) merged with the requested output
+    times; returns (times, save flags).
     """
     t_out = np.asarray(t_out, dtype=float)
     base = t_out.max() * (np.arange(1, n_steps + 1) / n_steps) ** 2
@@ -286,7 +289,8 @@ def fit_forward(
         log D as a line in Y = (c - c_L)/(c_R - c_L) (D = D0 exp(b Y)), a polynomial of ``degree`` in
         Y, or piecewise linear through values at the given Y knots (in [0, 1], increasing).
     confidence : float
-        Confidence level (``level=`` is its deprecated name) of the D(C) band (delta method from the least-squares covariance).
+        Confidence level of the D(C) band (delta method from the least-squares covariance);
+        ``level=`` is its deprecated name.
     n_steps, pad, points_per_width
         Time steps, domain padding (in erfc widths 2 sqrt(D t)) and grid resolution of the solver.
 
@@ -294,9 +298,6 @@ def fit_forward(
     -------
     ForwardFit
     """
-    from scipy.optimize import least_squares
-    from scipy.stats import norm
-
     t = check_time(t)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth="auto", grid=grid)
     confidence = check_confidence(confidence)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
@@ -60,8 +59,10 @@ class DiffusivityResult(Result):
 
 @result
 class HallResult(DiffusivityResult, Result):
-    """Hall analysis: ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t)
-    in m/s^0.5; ``h`` in s^0.5/m, ``k`` dimensionless (left and right tail).
+    """Hall analysis.
+
+    ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t) in m/s^0.5; ``h`` in
+    s^0.5/m, ``k`` dimensionless (left and right tail).
     """
 
     h_left: float = np.nan
@@ -162,8 +163,10 @@ def _check_tail(tail):
 
 
 def matano_plane(x, c=None, *, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None) -> float:
-    """Position (m) of the Matano plane: the plane of equal areas, int_{-inf}^{x_M} Y dx =
-    int_{x_M}^{inf} (1 - Y) dx, i.e. x_M = x_N - int_{x_0}^{x_N} Y dx with Y = (c - c_L)/(c_R - c_L).
+    """Position (m) of the Matano plane.
+
+    The plane of equal areas, int_{-inf}^{x_M} Y dx = int_{x_M}^{inf} (1 - Y) dx, i.e. x_M = x_N - int_{x_0}^{x_N} Y
+    dx with Y = (c - c_L)/(c_R - c_L).
 
     Boltzmann-Matano analysis, ref. 002, Protocol 1 ("Determine the Matano interface").
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-
 import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
+from scipy.stats import t as student
 
+from .._progress import Progress
 from .._random import generator, kernel_keys
 from .._results import Result, result
 from .._validate import check_confidence
@@ -140,9 +142,6 @@ def _summary(samples, D_hat, confidence, inflate=1.0, min_valid=0.5):
 
 
 def _inflation(confidence, dof):
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
     if dof is None or not np.isfinite(dof) or dof < 1:
         return 1.0
     return float(student.ppf(0.5 + confidence / 2, dof) / norm.ppf(0.5 + confidence / 2))
@@ -258,11 +257,9 @@ def monte_carlo(
     bounds = np.linspace(0, n, n_batches + 1).astype(int)
 
     def run_batches(fn):
-        from .._progress import Progress
-
         parts = []
         with Progress(n, f"monte-carlo {method}", enabled=progress) as bar:
-            for a, b in zip(bounds[:-1], bounds[1:]):
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 if b > a:
                     parts.append(fn(keys[a:b]))
                     bar.update(int(b - a))

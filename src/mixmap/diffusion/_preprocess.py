@@ -7,20 +7,25 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.ndimage import median_filter
+from scipy.signal import savgol_coeffs
 
 from .._results import Result, result
 from ..errors import DataError, InputError, PlateauWarning, SamplingWarning
 from ..kernels.interdiffusion import plateau_end
 from ..kernels.savgol import savgol_apply
-from ._io import check_profile
+from ._io import check_profile, unpack_line_profile
 
 PLATEAU_FRACTION = 0.1
 
 
 @result
 class PreprocessedProfile(Result):
-    """A preprocessed profile on a uniform grid (reference: EPMA workflow - average >= 3 parallel scans,
-    remove > 3 sigma outliers from a local median, Savitzky-Golay smoothing, boundary plateaus).
+    """A preprocessed profile on a uniform grid.
+
+    Reference: EPMA workflow - average >= 3 parallel scans, remove > 3 sigma outliers from a local median,
+    Savitzky-Golay smoothing, boundary plateaus.
 
     Attributes
     ----------
@@ -88,8 +93,6 @@ class PreprocessedProfile(Result):
 
 @lru_cache(maxsize=64)
 def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndarray:
-    from scipy.signal import savgol_coeffs
-
     rows = [savgol_coeffs(window, order, deriv=deriv, delta=delta, pos=p, use="dot") for p in range(window)]
     m = np.ascontiguousarray(np.array(rows, dtype=float))
     m.setflags(write=False)
@@ -97,8 +100,9 @@ def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndar
 
 
 def savgol_matrices(window: int, order: int, dx: float):
-    """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m), computed
-    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.savgol.savgol_apply`.
+    """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m).
+
+    Computed once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.savgol.savgol_apply`.
     """
     if window == 0:
         w = 3
@@ -115,11 +119,11 @@ def _odd(v: float) -> int:
 
 
 def transition_width_points(c: np.ndarray) -> float:
-    """Width of the transition in points: distance between the 16 % and 84 % crossings of a median-
-    filtered, normalised profile (for an erfc profile of width w = 2 sqrt(Dt) this is sqrt(2) w).
-    """
-    from scipy.ndimage import median_filter
+    """Width of the transition in points.
 
+    Distance between the 16 % and 84 % crossings of a median-filtered, normalised profile (for an erfc profile of
+    width w = 2 sqrt(Dt) this is sqrt(2) w).
+    """
     n = c.size
     m = max(3, int(round(PLATEAU_FRACTION * n)))
     cm = median_filter(c, size=5, mode="nearest")
@@ -136,9 +140,11 @@ def transition_width_points(c: np.ndarray) -> float:
 
 
 def auto_window(c: np.ndarray, order: int = 3) -> int:
-    """Default Savitzky-Golay window: about half the 16-84 % transition width (points), odd, at least
-    order + 4 and at most a fifth of the profile. Cubic smoothing over that window keeps the bias on D
-    well below 1 % for erfc-like transitions while averaging the noise of the derivative.
+    """Default Savitzky-Golay window.
+
+    About half the 16-84 % transition width (points), odd, at least order + 4 and at most a fifth of the profile.
+    Cubic smoothing over that window keeps the bias on D well below 1 % for erfc-like transitions while averaging
+    the noise of the derivative.
     """
     n = c.size
     w = 0.5 * transition_width_points(c)
@@ -178,16 +184,16 @@ def parse_smooth(smooth, c: np.ndarray):
 
 
 def _remove_outliers(x, c, k, size):
-    """Mask of outliers per scan: points further than k standard deviations from the median of their
-    ``size - 1`` neighbours AND outside the range spanned by those neighbours.
+    """Mask of outliers per scan.
+
+    Points further than k standard deviations from the median of their ``size - 1`` neighbours AND outside the range
+    spanned by those neighbours.
 
     sigma is the robust noise level 1.4826 MAD(second differences)/sqrt(6) of the scan, at least 0.1 %
     of its range. The range condition keeps steep but monotonic transitions (where a point always
     lies between its neighbours) from being flagged however sharp they are; the centre point is left
     out of its own median.
     """
-    from numpy.lib.stride_tricks import sliding_window_view
-
     h = size // 2
     pad = np.pad(c, ((0, 0), (h, h)), mode="reflect")
     win = sliding_window_view(pad, 2 * h + 1, axis=1)
@@ -244,8 +250,8 @@ def preprocess(
     outlier_sigma : float or None
         Outlier threshold k: a point is removed when it lies outside the range of its
         ``outlier_window - 1`` neighbours and more than k sigma from their median (sigma: robust noise
-        level from the second differences, at least 0.1 % of the range); None disables. Removed points are re-filled by linear
-        interpolation on the grid and listed in ``PreprocessedProfile.outliers``.
+        level from the second differences, at least 0.1 % of the range); None disables. Removed points are
+        re-filled by linear interpolation on the grid and listed in ``PreprocessedProfile.outliers``.
     smooth : "auto", None or ("savgol", window, order)
         "auto" = cubic Savitzky-Golay over about half the 16-84 % transition width (odd, >= 7 points).
     grid : None, int or array_like
@@ -270,8 +276,6 @@ def preprocess(
     >>> round(p.c_right, 1), p.window > 0
     (1.0, True)
     """
-    from ._io import unpack_line_profile
-
     if c is None and hasattr(x, "position_m"):
         x, c = unpack_line_profile(x, c)
         x_unit = "m"
@@ -349,11 +353,11 @@ def preprocess(
         )
     flat = []
     span = (m - 1) * (xg[1] - xg[0])
-    for side, (slope, s, se, _) in zip(("left", "right"), fits):
+    for slope, _s, se, _ in fits:
         drift = abs(slope) * span
         flat.append(not (drift > 4 * se * span and drift > 0.05 * abs(step)))
     if warn:
-        for side, is_flat, val, (slope, *_rest) in zip(("left", "right"), flat, (cl, cr), fits):
+        for side, is_flat, val, (slope, *_rest) in zip(("left", "right"), flat, (cl, cr), fits, strict=True):
             if not is_flat:
                 warnings.warn(
                     f"the profile does not reach a plateau on the {side}: c changes by "
@@ -387,7 +391,8 @@ def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklev
         return x
     if c is None and not hasattr(x, "position_m"):
         raise InputError(
-            "c (the concentrations) is required unless x is a PreprocessedProfile from preprocess() or a mixmap.line_profile result"
+            "c (the concentrations) is required unless x is a PreprocessedProfile from preprocess() "
+            "or a mixmap.line_profile result"
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlateauWarning)

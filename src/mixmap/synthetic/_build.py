@@ -101,7 +101,8 @@ def _build(rng, cfg):
 def _patches(rng, pos, sigma, length, n_modes=64):
     """Decoration weights exp(σ g − σ²/2) of backbone spheres.
 
-    g is a unit-variance Gaussian random field with Gaussian covariance of correlation length ``length`` (nm), by random Fourier features.
+    g is a unit-variance Gaussian random field with Gaussian covariance of correlation length ``length``
+    (nm), by random Fourier features.
     """
     if sigma == 0:
         return np.ones(pos.shape[0])
