@@ -126,3 +126,19 @@ def test_under_resolved_transition_warns():
         d.preprocess(X, c)
     with pytest.warns(UserWarning, match="transition spans only"):
         assert d.fit_erfc(X, c, T).D < 1e-15  # the model fit still works
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: d.monte_carlo(X, C, T, n=5), "n"),
+        (lambda: d.monte_carlo(X, C, T, n=12.5), "n"),
+        (lambda: d.monte_carlo(X, C, T, n=20, confidence=95), "confidence"),
+        (lambda: d.fit_arrhenius([900.0, 950, 1000], [1e-16, 2e-16, 4e-16], confidence=1.5), "confidence"),
+        (lambda: d.simulate(X, np.where(X < 0, 0.0, 1.0), 1e-14, T, n_steps=0), "n_steps"),
+        (lambda: diffusion_profile(X, T, D=D0, n_scans=0), "n_scans"),
+    ],
+)
+def test_bad_integers_and_confidences_name_the_argument(call, name):
+    with pytest.raises(InputError, match=rf"^{name} must be"):
+        call()

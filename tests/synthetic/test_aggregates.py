@@ -269,3 +269,11 @@ def test_patchy_decoration_and_threads():
     two = aggregates(3, mixing="decorated", seed=4, n_workers=2, patchiness=1.0, **SMALL)
     for x, y in zip(one, two, strict=True):
         assert x.particles.equals(y.particles) and np.array_equal(x.a, y.a)
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=0), dict(n=1.5), dict(n=True), dict(n_directions=0), dict(n_workers=0)])
+def test_bad_integers_name_the_argument(kwargs):
+    args = {"n": 1, "mixing": "random", **SMALL, **kwargs}
+    name = next(iter(kwargs))
+    with pytest.raises(mixmap.InputError, match=rf"^{name} must be an integer"):
+        aggregates(**args)

@@ -10,7 +10,7 @@ from scipy.optimize import least_squares
 from scipy.stats import norm
 
 from .._results import Result, result
-from .._validate import check_confidence
+from .._validate import check_confidence, check_integer
 from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
 from ..kernels.forward import diffuse
@@ -153,8 +153,7 @@ def simulate(
         raise InputError(f"scheme={scheme!r}: use 'crank-nicolson' or 'implicit'")
     if iteration not in ("newton", "picard"):
         raise InputError(f"iteration={iteration!r}: use 'newton' or 'picard'")
-    if int(n_steps) < 1:
-        raise InputError(f"n_steps must be >= 1, got {n_steps}")
+    n_steps = check_integer("n_steps", n_steps, minimum=1)
     scalar = np.ndim(t) == 0
     t_out = np.atleast_1d(np.asarray([check_time(v) for v in np.atleast_1d(t)], dtype=float))
     if t_out.ndim != 1 or np.any(np.diff(t_out) <= 0):

@@ -12,7 +12,7 @@ from scipy.stats import t as student
 from .._progress import Progress
 from .._random import generator, kernel_keys
 from .._results import Result, result
-from .._validate import check_confidence
+from .._validate import check_confidence, check_integer
 from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
 from ..kernels import erfc_fit as K
@@ -232,9 +232,7 @@ def monte_carlo(
         method = "matano"
     if method not in MC_METHODS:
         raise InputError(f"method={method!r}: use one of {', '.join(MC_METHODS)}")
-    n = int(n)
-    if n < 10:
-        raise InputError(f"n must be at least 10 replicates, got {n}")
+    n = check_integer("n", n, minimum=10, why="Monte-Carlo replicates")
     confidence = check_confidence(confidence)
     tail = _check_tail(tail)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid)

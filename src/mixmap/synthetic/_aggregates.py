@@ -28,6 +28,7 @@ import pandas as pd
 from .._progress import progress as _progress
 from .._random import spawn
 from .._results import Result, result
+from .._validate import check_integer
 from ..errors import InputError
 from ._build import render
 
@@ -324,8 +325,7 @@ def aggregates(
     >>> 0 < aggs[0].truth["number_fraction_a"] < 1
     True
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"n must be a positive integer number of aggregates, got {n!r}")
+    n = check_integer("n", n, minimum=1, why="number of aggregates")
     label, m, decorated = _mixing(mixing)
     d_a = _number("d_a", d_a, 0.0, lo_open=True)
     d_b = _number("d_b", d_b, 0.0, lo_open=True)
@@ -340,8 +340,7 @@ def aggregates(
         if H < 1 or W < 1:
             raise InputError(f"shape must be None or a pair (H, W) of positive integers, got {shape!r}")
         shape = (H, W)
-    if isinstance(n_directions, bool) or not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
-        raise InputError(f"n_directions must be a positive integer, got {n_directions!r}")
+    n_directions = check_integer("n_directions", n_directions, minimum=1)
     cfg = {
         "label": label,
         "m": m,
@@ -369,8 +368,7 @@ def aggregates(
         "keep_thickness": bool(keep_thickness),
         "patchiness": _number("patchiness", patchiness, 0.0, 5.0),
     }
-    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
-        raise InputError(f"n_workers must be a positive integer, got {n_workers!r}")
+    n_workers = check_integer("n_workers", n_workers, minimum=1)
     seeds = spawn(seed, n)
     if n_workers == 1 or n == 1:
         return [_one(s, cfg) for s in _progress(seeds, desc="aggregates", enabled=progress)]

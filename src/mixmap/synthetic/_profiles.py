@@ -7,6 +7,7 @@ from scipy.special import erfc
 
 from .._random import generator
 from .._units import length_factor
+from .._validate import check_integer
 from ..diffusion import check_time, diffusivity_table, simulate
 from ..errors import InputError
 
@@ -71,8 +72,7 @@ def diffusion_profile(
     t = check_time(t)
     if x.ndim != 1 or x.size < 1 or not np.all(np.isfinite(x)):
         raise InputError("x must be a 1-D array of finite positions")
-    if int(n_scans) < 1:
-        raise InputError(f"n_scans must be >= 1, got {n_scans}")
+    n_scans = check_integer("n_scans", n_scans, minimum=1)
     lo, hi = min(c_left, c_right), max(c_left, c_right)
     if np.ndim(D) == 0 and not callable(D):
         D = float(D)
