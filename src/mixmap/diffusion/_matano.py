@@ -58,7 +58,7 @@ class DiffusivityResult(Result):
 
 
 @result
-class HallResult(DiffusivityResult, Result):
+class HallResult(DiffusivityResult):
     """Hall analysis.
 
     ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t) in m/s^0.5; ``h`` in
