@@ -11,10 +11,11 @@ import time
 
 import numpy as np
 import pytest
-from naive import naive_explicit_diffuse, naive_mc_erfc, naive_mc_profiles
 
 from mixmap import diffusion as d
+from mixmap._random import generator, kernel_keys
 from mixmap.synthetic import diffusion_profile
+from naive import naive_explicit_diffuse, naive_mc_erfc, naive_mc_profiles
 
 T = 3600.0
 D0 = 1e-14
@@ -37,8 +38,6 @@ def test_monte_carlo_sauer_freise_vs_numpy(benchmark):
     t_fast = benchmark.stats.stats.median if big else _timed(run)
 
     # the twin: replicate by replicate with scipy.signal.savgol_filter and NumPy integrals
-    from mixmap._random import generator, kernel_keys
-
     keys = kernel_keys(generator(1), n_rep)[:n_naive]
     t0 = time.perf_counter()
     ref = naive_mc_profiles(p.c_smooth, p.sigma, keys, p.x[0], p.dx, T, p.window, p.order, p.n_plateau, res.c, 0)
@@ -62,8 +61,6 @@ def test_monte_carlo_erfc_vs_curve_fit(benchmark):
     res = run()
     benchmark.pedantic(run, rounds=3 if big else 1, warmup_rounds=0)
     t_fast = benchmark.stats.stats.median if big else _timed(run)
-    from mixmap._random import generator, kernel_keys
-
     keys = kernel_keys(generator(1), n_rep)[:n_naive]
     fit = d.fit_erfc(p, t=T)
     w = 2 * np.sqrt(fit.D_apparent * T)

@@ -10,10 +10,10 @@ Run: pytest benchmarks/test_synthetic.py --benchmark-enable -s
 import time
 
 import numpy as np
-from naive import naive_grow, naive_thickness
-
 from mixmap.kernels import aggregation, raster
+
 from mixmap.synthetic import aggregates
+from naive import naive_grow, naive_thickness
 
 KW = dict(mixing="random", d_a=20.0, d_b=20.0, n_primary=(180, 220), pixel_size=2.0, shape=(512, 512))
 

@@ -15,8 +15,9 @@ C is given a random orientation, then moved in from infinity along ``n_dirs`` ra
 the centre of mass of G until its first contact ("ray landing"): along each line the landing point is
 exact and guarantees touching without overlap. The first line landing within 1 % of Gamma, else
 the closest of ``n_dirs`` lines, is kept. Two spheres touch when their centres are
-(r_i + r_j)(1 - neck) apart: ``neck`` is a small sintering overlap. Clusters of several spheres are built first (each in its own frame, from its first
-sphere), then attached in order to the cluster of the first group.
+(r_i + r_j)(1 - neck) apart: ``neck`` is a small sintering overlap. Clusters of several
+spheres are built first (each in its own frame, from its first sphere), then attached in order to
+the cluster of the first group.
 
 ``decorate`` places spheres on the surface of an existing backbone instead: a backbone sphere drawn
 by weight, a random direction, accepted when nothing overlaps.

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from .._progress import cli_progress
-
+import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
+
+from .. import diffusion as d
+from .._progress import cli_progress
+from ..diffusion import MC_METHODS, parse_time
 from ..errors import InputError, UnitWarning
 from ._common import print_json
 
-METHODS = ("sauer-freise", "matano", "hall", "erfc")
-
 
 def register(sub):
+    """Add the ``mixmap diffusion`` sub-command to the argparse sub-parsers ``sub``."""
     p = sub.add_parser(
         "diffusion",
         help="inter-diffusion coefficient D(C) from a profile (CSV), with Monte-Carlo bands",
@@ -23,11 +27,18 @@ def register(sub):
     )
     p.add_argument("profile", help="CSV/TSV file: position, concentration[, more scans]")
     p.add_argument("--time", required=True, metavar="T", help="annealing time with unit: 3600, 90s, 30min, 100h, 2d")
-    p.add_argument("--method", choices=METHODS, default="sauer-freise", help="analysis (default sauer-freise)")
+    p.add_argument("--method", choices=MC_METHODS, default="sauer-freise", help="analysis (default sauer-freise)")
     p.add_argument(
         "--mc", type=int, default=10000, metavar="N", help="Monte-Carlo replicates (default 10000; 0 = no uncertainty)"
     )
-    p.add_argument("--level", type=float, default=0.95, help="band probability (default 0.95)")
+    p.add_argument(
+        "--confidence",
+        "--level",
+        dest="confidence",
+        type=float,
+        default=0.95,
+        help="band probability (default 0.95; --level is its deprecated name)",
+    )
     p.add_argument(
         "--x-unit",
         default=None,
@@ -52,11 +63,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from mixmap import diffusion as d
-    from mixmap.diffusion._io import parse_time
-
-    import warnings
-
+    """Run ``mixmap diffusion`` (D(C) from a profile CSV); returns the exit code."""
     warnings.simplefilter("once", UnitWarning)  # read + preprocess
     if args.mc < 0:
         raise InputError(f"--mc must be 0 (no uncertainty) or a number of replicates >= 10, got {args.mc}")
@@ -76,15 +83,13 @@ def run(args) -> int:
             noise=args.noise,
             x_jitter=args.x_jitter,
             seed=args.seed,
-            level=args.level,
+            confidence=args.confidence,
             instrument_sigma=args.instrument_sigma,
             x_unit=xu,
             progress=cli_progress(),
         )
         table = mc.to_frame()
     elif args.method == "erfc":
-        import pandas as pd
-
         table = pd.DataFrame({"c": [0.5 * (fit.c_left + fit.c_right)], "D": [fit.D]})
     else:
         fn = {"sauer-freise": d.sauer_freise, "matano": d.boltzmann_matano, "hall": d.hall}[args.method]
@@ -120,7 +125,7 @@ def run(args) -> int:
         f"noise sd {p.sigma:.3g}, plateaus {p.c_left:.4g} -> {p.c_right:.4g}"
     )
     print(f"erfc fit: D = {fit.D:.4g} ± {fit.D_stderr:.2g} m^2/s, x0 = {fit.x0:.4g} m, r2 = {fit.r2:.4f}")
-    band = f" with {100 * args.level:.0f}% band ({args.mc} replicates)" if mc is not None else ""
+    band = f" with {100 * args.confidence:.0f}% band ({args.mc} replicates)" if mc is not None else ""
     print(f"{args.method}: D(C) in m^2/s{band}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}", max_rows=40))
     if args.out:
@@ -131,6 +136,4 @@ def run(args) -> int:
 
 
 def _as_points(table):
-    from types import SimpleNamespace
-
     return SimpleNamespace(c=table["c"].to_numpy(), D=table["D"].to_numpy(), method="")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from .._progress import cli_progress
-
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from skimage.io import imsave
+
+from .. import synthetic
+from .._progress import cli_progress, progress
+from ..errors import InputError
 
 
 def _mixing(text: str):
@@ -15,6 +21,7 @@ def _mixing(text: str):
 
 
 def register(sub):
+    """Add the ``mixmap synthetic`` sub-command to the argparse sub-parsers ``sub``."""
     p = sub.add_parser(
         "synthetic",
         help="generate synthetic hetero-aggregates with known mixing state",
@@ -61,14 +68,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    import numpy as np
-    import pandas as pd
-    from skimage.io import imsave
-
-    from .. import synthetic
-    from .._progress import progress
-    from ..errors import InputError
-
+    """Run ``mixmap synthetic`` (write synthetic aggregates); returns the exit code."""
     if args.n < 1:
         raise InputError("n must be at least 1 aggregate")
     if args.spectrum_image:  # check elements and lines before anything is generated or written
@@ -119,6 +119,7 @@ def run(args) -> int:
     )
     print(
         f"analyse them with: mixmap analyze '{out}/*_A.{ext}' --pair '{{stem}}_B.{ext}' --particles 25 "
-        f"--d-a {args.d_a:g} --d-b {args.d_b:g} --cv-a {args.cv_a:g} --cv-b {args.cv_b:g} --pixel-size {args.pixel_size:g}"
+        f"--d-a {args.d_a:g} --d-b {args.d_b:g} --cv-a {args.cv_a:g} --cv-b {args.cv_b:g} "
+        f"--pixel-size {args.pixel_size:g}"
     )
     return 0

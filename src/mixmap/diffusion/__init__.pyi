@@ -10,16 +10,19 @@ from ._fits import (
     ErfcFit as ErfcFit,
     SemiInfiniteFit as SemiInfiniteFit,
     ThinFilmFit as ThinFilmFit,
+    erfc_profile as erfc_profile,
     fit_erfc as fit_erfc,
     fit_semi_infinite as fit_semi_infinite,
     fit_thin_film as fit_thin_film,
 )
 from ._forward import (
     ForwardFit as ForwardFit,
+    diffusivity_table as diffusivity_table,
     fit_forward as fit_forward,
     simulate as simulate,
 )
 from ._io import (
+    check_time as check_time,
     parse_time as parse_time,
     read_profile as read_profile,
 )
@@ -32,12 +35,13 @@ from ._matano import (
     sauer_freise as sauer_freise,
 )
 from ._mc import (
+    MC_METHODS as MC_METHODS,
     MonteCarloResult as MonteCarloResult,
     monte_carlo as monte_carlo,
 )
 from ._preprocess import (
     PlateauWarning as PlateauWarning,
-    Profile as Profile,
+    PreprocessedProfile as PreprocessedProfile,
     preprocess as preprocess,
 )
 
@@ -47,13 +51,17 @@ __all__ = [
     "ErfcFit",
     "ForwardFit",
     "HallResult",
+    "MC_METHODS",
     "MonteCarloResult",
     "ParabolicFit",
     "PlateauWarning",
-    "Profile",
+    "PreprocessedProfile",
     "SemiInfiniteFit",
     "ThinFilmFit",
     "boltzmann_matano",
+    "check_time",
+    "diffusivity_table",
+    "erfc_profile",
     "fit_arrhenius",
     "fit_erfc",
     "fit_forward",

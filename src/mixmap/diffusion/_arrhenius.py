@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import warnings
 
 import numpy as np
+from scipy.stats import norm
+from scipy.stats import t as student
 
+from .._results import Result, result
+from .._validate import check_confidence
+from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
 
 R_GAS = 8.314462618  # J/(mol K)
 EV_PER_KJMOL = 1.0 / 96.48533212  # eV per (kJ/mol)
 
 
-@dataclass(frozen=True)
-class ArrheniusFit:
+@result
+class ArrheniusFit(Result):
     """D = D0 exp(-Ea/(R T)) fitted by weighted least squares of ln D on 1/T.
 
     Attributes
     ----------
     Ea_kJmol, Ea_eV : float
         Activation energy; ``Ea_stderr_kJmol``/``Ea_stderr_eV`` its standard error and
-        ``Ea_ci_kJmol``/``Ea_ci_eV`` the ``level`` confidence interval.
+        ``Ea_ci_kJmol``/``Ea_ci_eV`` the ``confidence`` confidence interval.
     D0, D0_ci : float, tuple
         Pre-exponential factor (m^2/s) and its interval (from ln D0 +- q se).
     r2 : float
@@ -42,13 +47,19 @@ class ArrheniusFit:
     D0_ci: tuple
     lnD0_stderr: float
     r2: float
-    level: float
+    confidence: float
     weighted: bool
     n: int
-    T: np.ndarray = field(repr=False)
-    D: np.ndarray = field(repr=False)
-    D_err: np.ndarray = field(repr=False, default=None)
-    cov: np.ndarray = field(repr=False, default=None)
+    T: np.ndarray
+    D: np.ndarray
+    D_err: np.ndarray = None
+    cov: np.ndarray = None
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence`."""
+        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
+        return self.confidence
 
     def predict(self, T, T_unit="K"):
         """D (m^2/s) at temperatures ``T`` with the fitted Ea and D0."""
@@ -57,18 +68,16 @@ class ArrheniusFit:
 
     def band(self, T, T_unit="K"):
         """(low, high) confidence band of the fitted line at temperatures ``T``."""
-        from scipy.stats import norm
-        from scipy.stats import t as student
-
         T = _kelvin(np.asarray(T, dtype=float), T_unit)
         X = np.vstack([np.ones_like(T), 1.0 / T]).T
         sd = np.sqrt(np.einsum("ij,jk,ik->i", X, self.cov, X))
-        q = norm.ppf(0.5 + self.level / 2) if self.weighted else student.ppf(0.5 + self.level / 2, self.n - 2)
+        q = norm.ppf(0.5 + self.confidence / 2) if self.weighted else student.ppf(0.5 + self.confidence / 2, self.n - 2)
         mid = np.log(self.predict(T))
         return np.exp(mid - q * sd), np.exp(mid + q * sd)
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("T", "D", "D_err", "cov")}
+        """Scalar fields; the intervals as [low, high] lists."""
+        d = {k: getattr(self, k) for k in self._fields() if k not in ("T", "D", "D_err", "cov")}
         d["Ea_ci_kJmol"] = list(self.Ea_ci_kJmol)
         d["Ea_ci_eV"] = list(self.Ea_ci_eV)
         d["D0_ci"] = list(self.D0_ci)
@@ -88,27 +97,24 @@ def _std_errors(err, like, name, unit):
     return e
 
 
-def _wls(X, y, w, weighted, level, centered=True):
+def _wls(X, y, w, weighted, confidence, centered=True):
     """Weighted least squares y ~ X beta with weights w: (beta, cov, q, r2).
 
     With ``weighted`` (w = 1/var from known errors) cov = (X^T W X)^-1 and q is the normal quantile
-    of ``level``; otherwise cov is scaled by chi2/dof and q is Student-t with dof = n - p. r2 is
+    of ``confidence``; otherwise cov is scaled by chi2/dof and q is Student-t with dof = n - p. r2 is
     about the weighted mean (``centered``, a model with intercept) or about 0.
     """
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
     XtW = X.T * w
     cov = np.linalg.inv(XtW @ X)
     beta = cov @ (XtW @ y)
     res = y - X @ beta
     chi2 = float((w * res**2).sum())
     if weighted:
-        q = norm.ppf(0.5 + level / 2)
+        q = norm.ppf(0.5 + confidence / 2)
     else:
         dof = y.size - X.shape[1]
         cov = cov * chi2 / dof
-        q = student.ppf(0.5 + level / 2, dof)
+        q = student.ppf(0.5 + confidence / 2, dof)
     sst = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum()) if centered else float((w * y**2).sum())
     r2 = 1.0 - chi2 / sst if sst > 0 else np.nan
     return beta, cov, q, r2
@@ -123,7 +129,8 @@ def _kelvin(T, T_unit):
     raise InputError(f"T_unit={T_unit!r}: use 'K' or 'degC'")
 
 
-def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> ArrheniusFit:
+@renamed_keyword("level", "confidence")
+def fit_arrhenius(T, D, D_err=None, *, T_unit="K", confidence: float = 0.95) -> ArrheniusFit:
     """Fit the Arrhenius law D = D0 exp(-Ea/(R T)).
 
     Weighted least squares of ln D against 1/T (ref. 002: "Plot ln(D) vs. 1/T. The slope gives -Ea/R").
@@ -140,8 +147,8 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     D_err : array_like, optional
         Standard errors of D (m^2/s), e.g. half the width of a Monte-Carlo 68 % band.
     T_unit : {"K", "degC"}
-    level : float
-        Confidence level of the intervals.
+    confidence : float
+        Confidence level of the intervals (``level=`` is its deprecated name).
 
     Returns
     -------
@@ -167,8 +174,7 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
         raise InputError("temperatures must be above absolute zero (give T_unit='degC' for Celsius)")
     if np.any(D <= 0):
         raise DataError("D must be positive (m^2/s) for an Arrhenius fit (ln D)")
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level}")
+    confidence = check_confidence(confidence)
     n = T.size
     weighted = D_err is not None
     if weighted:
@@ -184,7 +190,7 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     if np.unique(T).size < 2:
         raise DataError("an Arrhenius fit needs at least 2 different temperatures")
     X = np.vstack([np.ones_like(T), 1.0 / T]).T
-    beta, cov, q, r2 = _wls(X, np.log(D), w, weighted, level)
+    beta, cov, q, r2 = _wls(X, np.log(D), w, weighted, confidence)
     se = np.sqrt(np.diag(cov))
     Ea = -beta[1] * R_GAS / 1e3  # kJ/mol
     Ea_se = se[1] * R_GAS / 1e3
@@ -200,7 +206,7 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
         D0_ci=(float(np.exp(beta[0] - q * se[0])), float(np.exp(beta[0] + q * se[0]))),
         lnD0_stderr=float(se[0]),
         r2=float(r2),
-        level=level,
+        confidence=confidence,
         weighted=weighted,
         n=n,
         T=T,
@@ -210,8 +216,8 @@ def fit_arrhenius(T, D, D_err=None, *, T_unit="K", level: float = 0.95) -> Arrhe
     )
 
 
-@dataclass(frozen=True)
-class ParabolicFit:
+@result
+class ParabolicFit(Result):
     """L = L0 + k sqrt(t) (parabolic growth; L^2 = kp t with kp = k^2 when L0 = 0).
 
     Attributes
@@ -227,7 +233,7 @@ class ParabolicFit:
         cannot be fitted (non-positive values).
     r2 : float
     ci : tuple
-        ``level`` confidence interval of k.
+        ``confidence`` interval of k.
     weighted : bool
         True when ``L_err`` was given (errors propagated from it; normal quantiles).
     """
@@ -241,23 +247,31 @@ class ParabolicFit:
     exponent: float
     exponent_stderr: float
     r2: float
-    level: float
+    confidence: float
     n: int
     weighted: bool
-    t: np.ndarray = field(repr=False)
-    L: np.ndarray = field(repr=False)
-    L_err: np.ndarray | None = field(repr=False, default=None)
+    t: np.ndarray
+    L: np.ndarray
+    L_err: np.ndarray | None = None
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence`."""
+        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
+        return self.confidence
 
     def predict(self, t):
         return self.L0 + self.k * np.sqrt(np.asarray(t, dtype=float))
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("t", "L", "L_err")}
+        """Scalar fields; the interval ``ci`` as a [low, high] list."""
+        d = {k: getattr(self, k) for k in self._fields() if k not in ("t", "L", "L_err")}
         d["ci"] = list(self.ci)
         return d
 
 
-def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.95) -> ParabolicFit:
+@renamed_keyword("level", "confidence")
+def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, confidence: float = 0.95) -> ParabolicFit:
     """Fit the parabolic growth law L = L0 + k sqrt(t) by (weighted) least squares.
 
     Diffusion-controlled growth of a reaction/degradation layer, or of an interfacial resistance
@@ -280,8 +294,8 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
         covers k only ~87 % of the time at a nominal 95 % (measured, six points over 1-32 h).
     intercept : bool
         Fit L0 (default) or force the line through the origin.
-    level : float
-        Confidence level of the interval of k.
+    confidence : float
+        Confidence level of the interval of k (``level=`` is its deprecated name).
 
     Returns
     -------
@@ -303,8 +317,7 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
         raise DataError("t and L must be finite (no NaN)")
     if np.any(t < 0):
         raise InputError("times must be >= 0 s")
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level}")
+    confidence = check_confidence(confidence)
     n = t.size
     k_par = 2 if intercept else 1
     weighted = L_err is not None
@@ -322,7 +335,7 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
         )
     s = np.sqrt(t)
     X = np.vstack([np.ones_like(s), s]).T if intercept else s[:, None]
-    beta, cov, q, r2 = _wls(X, L, w, weighted, level, centered=intercept)
+    beta, cov, q, r2 = _wls(X, L, w, weighted, confidence, centered=intercept)
     se = np.sqrt(np.diag(cov))
     k = float(beta[-1])
     expo, expo_se = np.nan, np.nan
@@ -330,7 +343,7 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
     if pos.sum() >= 3 and np.unique(t[pos]).size >= 2:
         A = np.vstack([np.ones(pos.sum()), np.log(t[pos])]).T
         wl = (L[pos] / err[pos]) ** 2 if weighted else np.ones(pos.sum())  # 1/var(ln L)
-        b, c2, _, _ = _wls(A, np.log(L[pos]), wl, weighted, level)
+        b, c2, _, _ = _wls(A, np.log(L[pos]), wl, weighted, confidence)
         expo, expo_se = float(b[1]), float(np.sqrt(c2[1, 1]))
     return ParabolicFit(
         k=k,
@@ -342,7 +355,7 @@ def fit_parabolic(t, L, L_err=None, *, intercept: bool = True, level: float = 0.
         exponent=expo,
         exponent_stderr=expo_se,
         r2=float(r2),
-        level=level,
+        confidence=confidence,
         n=n,
         weighted=weighted,
         t=t,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 import numpy as np
+from scipy.optimize import curve_fit
 from scipy.special import erfc
 
+from .._results import Result, result
 from ..errors import DataError, InputError
-from ._io import check_time, x_scale
-from ._preprocess import as_profile, transition_width_points
+from ._io import check_profile, check_time, unpack_line_profile, x_scale
+from ._preprocess import PreprocessedProfile, _remove_outliers, as_profile, transition_width_points
 
 SQRT_PI = np.sqrt(np.pi)
 
@@ -42,8 +42,6 @@ def _stats(y, fit):
 
 
 def _curve_fit(f, x, y, p0, what):
-    from scipy.optimize import curve_fit
-
     try:
         popt, pcov = curve_fit(f, x, y, p0=p0, maxfev=20000)
     except (RuntimeError, ValueError) as exc:
@@ -51,8 +49,8 @@ def _curve_fit(f, x, y, p0, what):
     return popt, pcov
 
 
-@dataclass(frozen=True)
-class ErfcFit:
+@result
+class ErfcFit(Result):
     """Diffusion-couple fit c = c_L + (c_R - c_L)/2 erfc(-(x - x0)/(2 sqrt(D t))).
 
     D, D_stderr and D_apparent in m^2/s (D corrected for ``instrument_sigma``: 2Dt = 2D_app t - sigma^2),
@@ -70,11 +68,8 @@ class ErfcFit:
     D_apparent: float
     t: float
     instrument_sigma: float
-    x: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("x", "fitted")}
+    x: np.ndarray
+    fitted: np.ndarray
 
     def predict(self, x):
         """The fitted (apparent, probe-broadened) profile at positions ``x`` (m)."""
@@ -108,7 +103,7 @@ def fit_erfc(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outlier_si
 
     Parameters
     ----------
-    x, c : array_like or Profile
+    x, c : array_like or PreprocessedProfile
         Profile (m unless ``x_unit``); ``c`` may hold parallel scans as rows.
     t : float or str
         Annealing time in s (or "100h").
@@ -160,8 +155,8 @@ def fit_erfc(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outlier_si
     )
 
 
-@dataclass(frozen=True)
-class ThinFilmFit:
+@result
+class ThinFilmFit(Result):
     """Thin-film (instantaneous plane source) fit c = c_bg + M/sqrt(4 pi D t) exp(-(x - x0)^2/(4 D t)).
 
     D, D_stderr, D_apparent in m^2/s; x0 (m); amount M (concentration x m, the source per unit area);
@@ -180,11 +175,8 @@ class ThinFilmFit:
     D_apparent: float
     t: float
     instrument_sigma: float
-    x: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("x", "fitted")}
+    x: np.ndarray
+    fitted: np.ndarray
 
 
 def _gauss(x, bg, a, x0, w):
@@ -253,15 +245,12 @@ def fit_thin_film(x, c=None, t=None, *, instrument_sigma=None, x_unit="m", outli
 
 
 def _peak_profile(x, c, x_unit, outlier_sigma, grid):
-    """A Profile-like object for peaked (not step) data: validation, averaging, outliers, grid."""
-    from ._io import check_profile, unpack_line_profile
-    from ._preprocess import Profile, _remove_outliers
-
+    """A PreprocessedProfile-like object for peaked (not step) data: validation, averaging, outliers, grid."""
     if c is None and hasattr(x, "position_m"):
         x, c = unpack_line_profile(x, c)
         x_unit = "m"
     if c is None:
-        raise InputError("c (the concentrations) is required unless x is a Profile or a line profile")
+        raise InputError("c (the concentrations) is required unless x is a PreprocessedProfile or a line profile")
     xm, cm = check_profile(x, c, x_unit=x_unit)
     if outlier_sigma is not None:
         mask = _remove_outliers(xm, cm, float(outlier_sigma), 7)
@@ -278,7 +267,7 @@ def _peak_profile(x, c, x_unit, outlier_sigma, grid):
     else:
         xg = np.asarray(grid, dtype=float)
     cg = np.interp(xg, xm[ok], avg[ok])
-    return Profile(
+    return PreprocessedProfile(
         x=xg,
         c=cg,
         c_smooth=cg,
@@ -295,8 +284,8 @@ def _peak_profile(x, c, x_unit, outlier_sigma, grid):
     )
 
 
-@dataclass(frozen=True)
-class SemiInfiniteFit:
+@result
+class SemiInfiniteFit(Result):
     """Constant-surface-source fit c = c_b + (c_s - c_b) erfc(|x - x_s|/(2 sqrt(D t))).
 
     D, D_stderr, D_apparent in m^2/s; surface position x_s (m); surface and bulk concentrations.
@@ -312,11 +301,8 @@ class SemiInfiniteFit:
     D_apparent: float
     t: float
     instrument_sigma: float
-    x: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("x", "fitted")}
+    x: np.ndarray
+    fitted: np.ndarray
 
 
 def fit_semi_infinite(

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
 
 import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+from scipy.stats import norm
 
+from .._results import Result, result
+from .._validate import check_confidence, check_integer
+from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
+from ..kernels.forward import diffuse
+from ._fits import fit_erfc
 from ._io import check_time, x_scale
 from ._preprocess import as_profile
 
@@ -54,8 +62,10 @@ def diffusivity_table(D, c_lo: float, c_hi: float, n: int = TABLE_POINTS):
 
 
 def time_schedule(t_out, n_steps: int):
-    """Step end times: quadratic spacing t_max (k/N)^2 (fine steps while the initial step relaxes)
-    merged with the requested output times; returns (times, save flags).
+    """Step end times.
+
+    Quadratic spacing t_max (k/N)^2 (fine steps while the initial step relaxes) merged with the requested output
+    times; returns (times, save flags).
     """
     t_out = np.asarray(t_out, dtype=float)
     base = t_out.max() * (np.arange(1, n_steps + 1) / n_steps) ** 2
@@ -85,7 +95,7 @@ def simulate(
     Newton's method (default; its Jacobian is tridiagonal too) or Picard iteration; each linear system
     by the Thomas algorithm. Steps grow quadratically in time (fine steps while the initial step
     relaxes); 100 steps reproduce the analytic erfc to ~1e-5 of the step height.
-    Kernel: :func:`mixmap.kernels.profiles.diffuse`. Fick's second law, ref. 002 ("Fick's-law fits").
+    Kernel: :func:`mixmap.kernels.forward.diffuse`. Fick's second law, ref. 002 ("Fick's-law fits").
 
     Parameters
     ----------
@@ -129,8 +139,6 @@ def simulate(
     >>> bool(np.abs(c - exact).max() < 1e-3)
     True
     """
-    from mixmap.kernels.profiles import diffuse
-
     x = np.asarray(x, dtype=float) * x_scale(x_unit)
     c0 = np.asarray(c0, dtype=float)
     if x.ndim != 1 or x.size < 3:
@@ -145,8 +153,7 @@ def simulate(
         raise InputError(f"scheme={scheme!r}: use 'crank-nicolson' or 'implicit'")
     if iteration not in ("newton", "picard"):
         raise InputError(f"iteration={iteration!r}: use 'newton' or 'picard'")
-    if int(n_steps) < 1:
-        raise InputError(f"n_steps must be >= 1, got {n_steps}")
+    n_steps = check_integer("n_steps", n_steps, minimum=1)
     scalar = np.ndim(t) == 0
     t_out = np.atleast_1d(np.asarray([check_time(v) for v in np.atleast_1d(t)], dtype=float))
     if t_out.ndim != 1 or np.any(np.diff(t_out) <= 0):
@@ -180,8 +187,8 @@ def _basis(model, y, knots, degree):
     return B
 
 
-@dataclass(frozen=True)
-class ForwardFit:
+@result
+class ForwardFit(Result):
     """Parametric D(C) fitted by forward simulation.
 
     Attributes
@@ -189,7 +196,7 @@ class ForwardFit:
     model : str
         "exp" (log D linear in Y), "poly-logD" (polynomial in Y) or "knots" (piecewise linear log D).
     c, D, D_low, D_high : ndarray
-        D(c) in m^2/s with the ``level`` confidence band (delta method on log D).
+        D(c) in m^2/s with the ``confidence`` confidence band (delta method on log D).
     params : ndarray
         log-D coefficients (log of m^2/s units for the constant term).
     x0 : float
@@ -213,11 +220,17 @@ class ForwardFit:
     c_right: float
     r2: float
     rms: float
-    level: float
+    confidence: float
     t: float
-    x: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-    knots: np.ndarray = field(repr=False, default=None)
+    x: np.ndarray
+    fitted: np.ndarray
+    knots: np.ndarray = None
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence`."""
+        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
+        return self.confidence
 
     def D_of(self, c):
         """D (m^2/s) of the fitted model at concentrations ``c``."""
@@ -234,18 +247,17 @@ class ForwardFit:
             "c_right": self.c_right,
             "r2": self.r2,
             "rms": self.rms,
-            "level": self.level,
+            "confidence": self.confidence,
             "t_s": self.t,
             "c": self.c.tolist(),
             "D_m2_s": self.D.tolist(),
         }
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D, "D_low": self.D_low, "D_high": self.D_high})
 
 
+@renamed_keyword("level", "confidence")
 def fit_forward(
     x,
     c=None,
@@ -256,7 +268,7 @@ def fit_forward(
     x_unit="m",
     outlier_sigma=3.0,
     grid=None,
-    level: float = 0.95,
+    confidence: float = 0.95,
     n_steps: int = 80,
     pad: float = 6.0,
     points_per_width: int = 24,
@@ -271,12 +283,13 @@ def fit_forward(
     Parameters
     ----------
     x, c, t
-        Profile (m unless ``x_unit``; or a :class:`Profile` with ``c=None``) and time (s).
+        Profile (m unless ``x_unit``; or a :class:`PreprocessedProfile` with ``c=None``) and time (s).
     model : "exp", "poly-logD" or array_like of knots
         log D as a line in Y = (c - c_L)/(c_R - c_L) (D = D0 exp(b Y)), a polynomial of ``degree`` in
         Y, or piecewise linear through values at the given Y knots (in [0, 1], increasing).
-    level : float
-        Confidence level of the D(C) band (delta method from the least-squares covariance).
+    confidence : float
+        Confidence level of the D(C) band (delta method from the least-squares covariance);
+        ``level=`` is its deprecated name.
     n_steps, pad, points_per_width
         Time steps, domain padding (in erfc widths 2 sqrt(D t)) and grid resolution of the solver.
 
@@ -284,17 +297,9 @@ def fit_forward(
     -------
     ForwardFit
     """
-    from scipy.optimize import least_squares
-    from scipy.stats import norm
-
-    from mixmap.kernels.profiles import diffuse
-
-    from ._fits import fit_erfc
-
     t = check_time(t)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth="auto", grid=grid)
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level}")
+    confidence = check_confidence(confidence)
     knots = None
     if isinstance(model, str):
         if model not in ("exp", "poly-logD"):
@@ -377,7 +382,7 @@ def fit_forward(
     B = _basis(name, yl, knots, int(degree))
     logd = B @ theta
     sd = np.sqrt(np.einsum("ij,jk,ik->i", B, cov[:nb, :nb], B))
-    z = norm.ppf(0.5 + level / 2)
+    z = norm.ppf(0.5 + confidence / 2)
     cl, cr = float(sol.x[nb + 1]), float(sol.x[nb + 2])
     return ForwardFit(
         model=name,
@@ -391,7 +396,7 @@ def fit_forward(
         c_right=cr,
         r2=1.0 - sse / sst if sst > 0 else np.nan,
         rms=float(np.sqrt(sse / n)),
-        level=level,
+        confidence=confidence,
         t=t,
         x=p.x,
         fitted=p.c + r,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .._units import LENGTH_M, TIME_S, length_factor
 from ..errors import DataError, FormatError, InputError, UnitWarning
@@ -61,8 +63,9 @@ def _bad_indices(mask) -> str:
 
 
 def unpack_line_profile(x, c):
-    """(positions in m, values) from a :func:`mixmap.line_profile` result passed as ``x`` with
-    ``c=None``; other inputs are returned unchanged.
+    """(positions in m, values) from a :func:`mixmap.line_profile` result passed as ``x`` with ``c=None``.
+
+    Other inputs are returned unchanged.
     """
     if c is None and hasattr(x, "position_m") and hasattr(x, "values"):
         if x.position_m is None:
@@ -128,8 +131,6 @@ def check_profile(x, c, *, x_unit="m", min_points: int = MIN_POINTS):
     x = x * x_scale(x_unit)
     span = float(x[-1] - x[0])
     if span > MAX_SPAN_M:
-        import warnings
-
         warnings.warn(
             f"the profile spans {span:.3g} m: positions are taken in {x_unit or 'm'}; if they are "
             "in um or nm pass x_unit='um'/'nm' (command line: --x-unit, or a header such as x_um), "
@@ -169,8 +170,6 @@ def read_profile(path, *, x_col=0, c_cols=None, x_unit=None, sep=None):
     --------
     >>> x, c = read_profile("profile.csv")  # doctest: +SKIP
     """
-    import pandas as pd
-
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(2, "No such file", str(path))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
+import pandas as pd
 
+from .._results import Result, result
 from ..errors import DataError, InputError
+from ..kernels.interdiffusion import analyse_profile
 from ._io import check_time
-from ._preprocess import Profile, as_profile, savgol_matrices
+from ._preprocess import PreprocessedProfile, as_profile, savgol_matrices
 
 METHODS = {"sauer-freise": 0, "matano": 1, "boltzmann-matano": 1, "hall": 2}
 DEFAULT_TAIL = (0.01, 0.2)
 
 
-@dataclass(frozen=True)
-class DiffusivityResult:
+@result
+class DiffusivityResult(Result):
     """Inter-diffusion coefficient D(C) (m^2/s) at the concentrations ``c``.
 
     Attributes
@@ -53,22 +54,22 @@ class DiffusivityResult:
         }
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"c": self.c, "D_m2_s": self.D})
 
 
-@dataclass(frozen=True)
+@result
 class HallResult(DiffusivityResult):
-    """Hall analysis: ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t)
-    in m/s^0.5; ``h`` in s^0.5/m, ``k`` dimensionless (left and right tail).
+    """Hall analysis.
+
+    ``u = erfinv(2Y - 1) = h*lambda + k`` fitted on each tail, lambda = (x - x_M)/sqrt(t) in m/s^0.5; ``h`` in
+    s^0.5/m, ``k`` dimensionless (left and right tail).
     """
 
     h_left: float = np.nan
     k_left: float = np.nan
     h_right: float = np.nan
     k_right: float = np.nan
-    tail: tuple = field(default=DEFAULT_TAIL)
+    tail: tuple = DEFAULT_TAIL
 
     def to_dict(self) -> dict:
         d = super().to_dict()
@@ -78,7 +79,7 @@ class HallResult(DiffusivityResult):
         return d
 
 
-def default_levels(p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
+def default_levels(p: PreprocessedProfile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     """Concentrations for D(C): Y = 0.05 ... 0.95 in steps of 0.025, or the Hall tail windows."""
     if method == "hall":
         lo, hi = tail
@@ -89,7 +90,7 @@ def default_levels(p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     return p.c_left + y * (p.c_right - p.c_left)
 
 
-def check_levels(levels, p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
+def check_levels(levels, p: PreprocessedProfile, method: str, tail=DEFAULT_TAIL) -> np.ndarray:
     if levels is None:
         return default_levels(p, method, tail)
     lv = np.atleast_1d(np.asarray(levels, dtype=float))
@@ -101,7 +102,7 @@ def check_levels(levels, p: Profile, method: str, tail=DEFAULT_TAIL) -> np.ndarr
     return lv
 
 
-def molar_volume_table(molar_volume, p: Profile):
+def molar_volume_table(molar_volume, p: PreprocessedProfile):
     """(c_lo, c_step, table) of the molar volume on a uniform concentration grid (1 = unweighted).
 
     ``molar_volume``: None, (V_left, V_right) for Vegard's law (linear in Y), or a callable V(c).
@@ -125,10 +126,8 @@ def molar_volume_table(molar_volume, p: Profile):
     return float(lo), float(grid[1] - grid[0]), tab
 
 
-def run_analysis(p: Profile, t: float, method: str, levels, *, molar_volume=None, tail=DEFAULT_TAIL):
-    """Call the kernel :func:`mixmap.kernels.profiles.analyse_profile` on a preprocessed profile."""
-    from mixmap.kernels.profiles import analyse_profile
-
+def run_analysis(p: PreprocessedProfile, t: float, method: str, levels, *, molar_volume=None, tail=DEFAULT_TAIL):
+    """Call the kernel :func:`mixmap.kernels.interdiffusion.analyse_profile` on a preprocessed profile."""
     code = METHODS[method]
     sg, sd = savgol_matrices(p.window, p.order, p.dx)
     vm_lo, vm_step, vm_tab = molar_volume_table(molar_volume, p)
@@ -153,12 +152,6 @@ def run_analysis(p: Profile, t: float, method: str, levels, *, molar_volume=None
     return out, res
 
 
-def _check_method(method):
-    if method not in METHODS:
-        raise InputError(f"method={method!r}: use 'sauer-freise', 'matano' or 'hall'")
-    return "matano" if method == "boltzmann-matano" else method
-
-
 def _check_tail(tail):
     try:
         lo, hi = (float(v) for v in tail)
@@ -170,15 +163,17 @@ def _check_tail(tail):
 
 
 def matano_plane(x, c=None, *, x_unit="m", outlier_sigma=3.0, smooth="auto", grid=None) -> float:
-    """Position (m) of the Matano plane: the plane of equal areas, int_{-inf}^{x_M} Y dx =
-    int_{x_M}^{inf} (1 - Y) dx, i.e. x_M = x_N - int_{x_0}^{x_N} Y dx with Y = (c - c_L)/(c_R - c_L).
+    """Position (m) of the Matano plane.
+
+    The plane of equal areas, int_{-inf}^{x_M} Y dx = int_{x_M}^{inf} (1 - Y) dx, i.e. x_M = x_N - int_{x_0}^{x_N} Y
+    dx with Y = (c - c_L)/(c_R - c_L).
 
     Boltzmann-Matano analysis, ref. 002, Protocol 1 ("Determine the Matano interface").
 
     Parameters
     ----------
-    x, c : array_like or Profile
-        Profile (see :func:`preprocess`); ``x`` may be a :class:`Profile` with ``c=None``.
+    x, c : array_like or PreprocessedProfile
+        Profile (see :func:`preprocess`); ``x`` may be a :class:`PreprocessedProfile` with ``c=None``.
 
     Returns
     -------
@@ -214,8 +209,8 @@ def boltzmann_matano(
 
     Parameters
     ----------
-    x : array_like or Profile
-        Positions (m unless ``x_unit``) or a preprocessed :class:`Profile` (then ``c=None``).
+    x : array_like or PreprocessedProfile
+        Positions (m unless ``x_unit``) or a preprocessed :class:`PreprocessedProfile` (then ``c=None``).
     c : array_like, shape (n,) or (n_scans, n)
         Concentrations.
     t : float or str

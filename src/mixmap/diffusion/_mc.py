@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
 
 import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from scipy.stats import t as student
 
+from .._progress import Progress
 from .._random import generator, kernel_keys
+from .._results import Result, result
+from .._validate import check_confidence, check_integer
+from ..chemistry.generation import renamed_keyword
 from ..errors import DataError, InputError
+from ..kernels import erfc_fit as K
+from ._fits import fit_erfc
 from ._io import check_time, x_scale
 from ._matano import DEFAULT_TAIL, METHODS, _check_tail, check_levels, molar_volume_table, run_analysis
 from ._preprocess import as_profile, savgol_matrices
 
+#: Methods of :func:`monte_carlo` (and of ``mixmap diffusion --method``); "boltzmann-matano" is an alias of
+#: "matano".
 MC_METHODS = ("sauer-freise", "matano", "hall", "erfc")
 
 
-@dataclass(frozen=True)
-class MonteCarloResult:
+@result
+class MonteCarloResult(Result):
     """Monte-Carlo distribution of D(C) (m^2/s) at the concentrations ``c``.
 
     Attributes
@@ -29,11 +40,11 @@ class MonteCarloResult:
     D_median : ndarray
         Median of the replicate values.
     D_low, D_high : ndarray
-        The ``level`` band: replicate quantiles relative to their median, placed on ``D`` (see
+        The ``confidence`` band: replicate quantiles relative to their median, placed on ``D`` (see
         :func:`monte_carlo`, Notes).
     valid : ndarray
         Fraction of replicates giving a finite D at each concentration.
-    level : float
+    confidence : float
     n : int
         Number of replicates.
     sigma : float
@@ -54,20 +65,26 @@ class MonteCarloResult:
     D_low: np.ndarray
     D_high: np.ndarray
     valid: np.ndarray
-    level: float
+    confidence: float
     n: int
     sigma: float
     x_jitter: float
     t: float
-    samples: np.ndarray = field(repr=False)
-    params: dict = field(repr=False)
-    profile: object = field(repr=False, default=None)
-    base: np.ndarray = field(repr=False, default=None)
+    samples: np.ndarray
+    params: dict
+    profile: object = None
+    base: np.ndarray = None
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence`."""
+        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
+        return self.confidence
 
     def to_dict(self) -> dict:
         d = {
             "method": self.method,
-            "level": self.level,
+            "confidence": self.confidence,
             "n": self.n,
             "sigma": self.sigma,
             "x_jitter_m": self.x_jitter,
@@ -83,13 +100,11 @@ class MonteCarloResult:
             for k, v in self.params.items():
                 if k == "D":  # D_median/D_low/D_high above already hold the (re-centred) D band
                     continue
-                lo, med, hi = np.nanpercentile(v, [50 * (1 - self.level), 50, 50 * (1 + self.level)])
+                lo, med, hi = np.nanpercentile(v, [50 * (1 - self.confidence), 50, 50 * (1 + self.confidence)])
                 d[f"{k}_median"], d[f"{k}_low"], d[f"{k}_high"] = float(med), float(lo), float(hi)
         return d
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame(
             {
                 "c": self.c,
@@ -102,7 +117,7 @@ class MonteCarloResult:
         )
 
 
-def _summary(samples, D_hat, level, inflate=1.0, min_valid=0.5):
+def _summary(samples, D_hat, confidence, inflate=1.0, min_valid=0.5):
     """Median of the replicates and the band centred on the data's estimate ``D_hat``.
 
     The replicates are analyses of (smoothed profile + noise); their median sits at the analysis of
@@ -117,7 +132,7 @@ def _summary(samples, D_hat, level, inflate=1.0, min_valid=0.5):
     q = np.full((3, samples.shape[1]), np.nan)
     cols = valid >= min_valid
     if cols.any():
-        q[:, cols] = np.nanpercentile(samples[:, cols], [50 * (1 - level), 50, 50 * (1 + level)], axis=0)
+        q[:, cols] = np.nanpercentile(samples[:, cols], [50 * (1 - confidence), 50, 50 * (1 + confidence)], axis=0)
     med = q[1]
     with np.errstate(invalid="ignore", divide="ignore"):
         pos = (q[0] > 0) & (D_hat > 0)
@@ -126,15 +141,13 @@ def _summary(samples, D_hat, level, inflate=1.0, min_valid=0.5):
     return med, lo, hi, valid
 
 
-def _inflation(level, dof):
-    from scipy.stats import norm
-    from scipy.stats import t as student
-
+def _inflation(confidence, dof):
     if dof is None or not np.isfinite(dof) or dof < 1:
         return 1.0
-    return float(student.ppf(0.5 + level / 2, dof) / norm.ppf(0.5 + level / 2))
+    return float(student.ppf(0.5 + confidence / 2, dof) / norm.ppf(0.5 + confidence / 2))
 
 
+@renamed_keyword("level", "confidence")
 def monte_carlo(
     x,
     c=None,
@@ -144,8 +157,8 @@ def monte_carlo(
     n: int = 10000,
     noise=None,
     x_jitter=0.0,
-    seed=None,
-    level: float = 0.95,
+    seed=0,
+    confidence: float = 0.95,
     levels=None,
     molar_volume=None,
     tail=DEFAULT_TAIL,
@@ -164,13 +177,13 @@ def monte_carlo(
     plateau noise of :func:`preprocess`) and optional position jitter, and goes through the same
     Savitzky-Golay smoothing, plateau estimation and analysis as the data (outlier removal is not
     repeated: replicates have none). The band is the replicate spread placed on the data's own
-    estimate (see Notes). Kernel :func:`mixmap.kernels.profiles.mc_profiles` (Numba, parallel over replicates, one
+    estimate (see Notes). Kernel :func:`mixmap.kernels.erfc_fit.mc_profiles` (Numba, parallel over replicates, one
     counter-based random stream per replicate: results do not depend on the number of threads).
 
     Parameters
     ----------
     x, c, t
-        Profile (m unless ``x_unit``; or a :class:`Profile` with ``c=None``) and annealing time (s).
+        Profile (m unless ``x_unit``; or a :class:`PreprocessedProfile` with ``c=None``) and annealing time (s).
     method : {"sauer-freise", "matano", "erfc", "hall"}
     n : int
         Number of replicates.
@@ -180,7 +193,8 @@ def monte_carlo(
     x_jitter : float
         Standard deviation of the position of each point (``x_unit``), e.g. stage/drift uncertainty.
     seed : int, Generator or None
-    level : float
+        Random seed of the replicates (default 0: identical calls give identical results).
+    confidence : float
         Central probability of the band (0.95 -> 2.5 and 97.5 percentiles).
     levels, molar_volume, tail
         As in :func:`sauer_freise` / :func:`hall`.
@@ -213,20 +227,13 @@ def monte_carlo(
     >>> bool(mc.D_low[0] < 1e-14 < mc.D_high[0])
     True
     """
-    from mixmap.kernels import profiles as K
-
-    from ._fits import fit_erfc
-
     t = check_time(t)
     if method == "boltzmann-matano":
         method = "matano"
     if method not in MC_METHODS:
         raise InputError(f"method={method!r}: use one of {', '.join(MC_METHODS)}")
-    n = int(n)
-    if n < 10:
-        raise InputError(f"n must be at least 10 replicates, got {n}")
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level}")
+    n = check_integer("n", n, minimum=10, why="Monte-Carlo replicates")
+    confidence = check_confidence(confidence)
     tail = _check_tail(tail)
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid)
     npts = p.x.size
@@ -242,17 +249,15 @@ def monte_carlo(
     if not np.isfinite(jit) or jit < 0:
         raise InputError(f"x_jitter must be a non-negative length, got {x_jitter}")
     # noise estimated from the plateau residuals (2 straight lines): widen by the t/normal quantile ratio
-    inflate = _inflation(level, 2 * p.n_plateau - 4) if noise is None else 1.0
+    inflate = _inflation(confidence, 2 * p.n_plateau - 4) if noise is None else 1.0
     keys = kernel_keys(generator(seed), n)
     n_batches = 20 if progress else 1
     bounds = np.linspace(0, n, n_batches + 1).astype(int)
 
     def run_batches(fn):
-        from .._progress import Progress
-
         parts = []
         with Progress(n, f"monte-carlo {method}", enabled=progress) as bar:
-            for a, b in zip(bounds[:-1], bounds[1:]):
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 if b > a:
                     parts.append(fn(keys[a:b]))
                     bar.update(int(b - a))
@@ -269,7 +274,7 @@ def monte_carlo(
         w = np.abs(par[:, 3]) * w_app
         Ds = w * w / (4.0 * t) - fit.instrument_sigma**2 / (2.0 * t)
         samples = Ds[:, None]
-        med, lo, hi, valid = _summary(samples, np.array([fit.D]), level, inflate)
+        med, lo, hi, valid = _summary(samples, np.array([fit.D]), confidence, inflate)
         return MonteCarloResult(
             method="erfc",
             c=np.array([0.5 * (fit.c_left + fit.c_right)]),
@@ -278,7 +283,7 @@ def monte_carlo(
             D_low=lo,
             D_high=hi,
             valid=valid,
-            level=level,
+            confidence=confidence,
             n=n,
             sigma=float(sig.mean()),
             x_jitter=jit,
@@ -319,7 +324,7 @@ def monte_carlo(
     parts = run_batches(one)
     samples = np.concatenate([q[0] for q in parts])
     extra = np.concatenate([q[1] for q in parts])
-    med, lo, hi, valid = _summary(samples, D0, level, inflate)
+    med, lo, hi, valid = _summary(samples, D0, confidence, inflate)
     if np.all(np.isnan(med)):
         raise DataError(
             f"monte_carlo({method}): fewer than half of the replicates gave a finite D at every "
@@ -333,7 +338,7 @@ def monte_carlo(
         D_low=lo,
         D_high=hi,
         valid=valid,
-        level=level,
+        confidence=confidence,
         n=n,
         sigma=float(sig.mean()),
         x_jitter=jit,

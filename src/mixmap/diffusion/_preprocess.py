@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.ndimage import median_filter
+from scipy.signal import savgol_coeffs
 
+from .._results import Result, result
 from ..errors import DataError, InputError, PlateauWarning, SamplingWarning
-from ._io import check_profile
+from ..kernels.interdiffusion import plateau_end
+from ..kernels.savgol import savgol_apply
+from ._io import check_profile, unpack_line_profile
 
 PLATEAU_FRACTION = 0.1
 
 
-@dataclass(frozen=True)
-class Profile:
-    """A preprocessed profile on a uniform grid (reference: EPMA workflow - average >= 3 parallel scans,
-    remove > 3 sigma outliers from a local median, Savitzky-Golay smoothing, boundary plateaus).
+@result
+class PreprocessedProfile(Result):
+    """A preprocessed profile on a uniform grid.
+
+    Reference: EPMA workflow - average >= 3 parallel scans, remove > 3 sigma outliers from a local median,
+    Savitzky-Golay smoothing, boundary plateaus.
 
     Attributes
     ----------
@@ -57,7 +65,7 @@ class Profile:
     order: int
     n_plateau: int
     n_scans: int
-    outliers: np.ndarray = field(repr=False)
+    outliers: np.ndarray
 
     @property
     def dx(self) -> float:
@@ -74,20 +82,17 @@ class Profile:
         return (c - self.c_left) / (self.c_right - self.c_left)
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("x", "c", "c_smooth", "outliers")}
+        """Scalar fields plus n_points, dx_m and n_outliers."""
+        d = super().to_dict()
         d.update(n_points=int(self.x.size), dx_m=self.dx, n_outliers=self.n_outliers)
         return d
 
     def to_frame(self):
-        import pandas as pd
-
         return pd.DataFrame({"x_m": self.x, "c": self.c, "c_smooth": self.c_smooth})
 
 
 @lru_cache(maxsize=64)
 def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndarray:
-    from scipy.signal import savgol_coeffs
-
     rows = [savgol_coeffs(window, order, deriv=deriv, delta=delta, pos=p, use="dot") for p in range(window)]
     m = np.ascontiguousarray(np.array(rows, dtype=float))
     m.setflags(write=False)
@@ -95,8 +100,9 @@ def _savgol_matrix(window: int, order: int, deriv: int, delta: float) -> np.ndar
 
 
 def savgol_matrices(window: int, order: int, dx: float):
-    """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m), computed
-    once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.profiles.savgol_apply`.
+    """Savitzky-Golay coefficient rows (window x window) for smoothing and d/dx (per m).
+
+    Computed once by :func:`scipy.signal.savgol_coeffs`; see :func:`mixmap.kernels.savgol.savgol_apply`.
     """
     if window == 0:
         w = 3
@@ -113,11 +119,11 @@ def _odd(v: float) -> int:
 
 
 def transition_width_points(c: np.ndarray) -> float:
-    """Width of the transition in points: distance between the 16 % and 84 % crossings of a median-
-    filtered, normalised profile (for an erfc profile of width w = 2 sqrt(Dt) this is sqrt(2) w).
-    """
-    from scipy.ndimage import median_filter
+    """Width of the transition in points.
 
+    Distance between the 16 % and 84 % crossings of a median-filtered, normalised profile (for an erfc profile of
+    width w = 2 sqrt(Dt) this is sqrt(2) w).
+    """
     n = c.size
     m = max(3, int(round(PLATEAU_FRACTION * n)))
     cm = median_filter(c, size=5, mode="nearest")
@@ -134,9 +140,11 @@ def transition_width_points(c: np.ndarray) -> float:
 
 
 def auto_window(c: np.ndarray, order: int = 3) -> int:
-    """Default Savitzky-Golay window: about half the 16-84 % transition width (points), odd, at least
-    order + 4 and at most a fifth of the profile. Cubic smoothing over that window keeps the bias on D
-    well below 1 % for erfc-like transitions while averaging the noise of the derivative.
+    """Default Savitzky-Golay window.
+
+    About half the 16-84 % transition width (points), odd, at least order + 4 and at most a fifth of the profile.
+    Cubic smoothing over that window keeps the bias on D well below 1 % for erfc-like transitions while averaging
+    the noise of the derivative.
     """
     n = c.size
     w = 0.5 * transition_width_points(c)
@@ -176,16 +184,16 @@ def parse_smooth(smooth, c: np.ndarray):
 
 
 def _remove_outliers(x, c, k, size):
-    """Mask of outliers per scan: points further than k standard deviations from the median of their
-    ``size - 1`` neighbours AND outside the range spanned by those neighbours.
+    """Mask of outliers per scan.
+
+    Points further than k standard deviations from the median of their ``size - 1`` neighbours AND outside the range
+    spanned by those neighbours.
 
     sigma is the robust noise level 1.4826 MAD(second differences)/sqrt(6) of the scan, at least 0.1 %
     of its range. The range condition keeps steep but monotonic transitions (where a point always
     lies between its neighbours) from being flagged however sharp they are; the centre point is left
     out of its own median.
     """
-    from numpy.lib.stride_tricks import sliding_window_view
-
     h = size // 2
     pad = np.pad(c, ((0, 0), (h, h)), mode="reflect")
     win = sliding_window_view(pad, 2 * h + 1, axis=1)
@@ -223,7 +231,7 @@ def preprocess(
     grid=None,
     plateau=PLATEAU_FRACTION,
     warn=True,
-) -> Profile:
+) -> PreprocessedProfile:
     """Average scans, remove outliers, resample to a uniform grid, smooth, estimate plateaus and noise.
 
     Implements the EPMA preprocessing workflow of the reference guide (ref. 002, "Q3 ... best
@@ -242,8 +250,8 @@ def preprocess(
     outlier_sigma : float or None
         Outlier threshold k: a point is removed when it lies outside the range of its
         ``outlier_window - 1`` neighbours and more than k sigma from their median (sigma: robust noise
-        level from the second differences, at least 0.1 % of the range); None disables. Removed points are re-filled by linear
-        interpolation on the grid and listed in ``Profile.outliers``.
+        level from the second differences, at least 0.1 % of the range); None disables. Removed points are
+        re-filled by linear interpolation on the grid and listed in ``PreprocessedProfile.outliers``.
     smooth : "auto", None or ("savgol", window, order)
         "auto" = cubic Savitzky-Golay over about half the 16-84 % transition width (odd, >= 7 points).
     grid : None, int or array_like
@@ -256,7 +264,7 @@ def preprocess(
 
     Returns
     -------
-    Profile
+    PreprocessedProfile
 
     Examples
     --------
@@ -268,8 +276,6 @@ def preprocess(
     >>> round(p.c_right, 1), p.window > 0
     (1.0, True)
     """
-    from ._io import unpack_line_profile
-
     if c is None and hasattr(x, "position_m"):
         x, c = unpack_line_profile(x, c)
         x_unit = "m"
@@ -319,8 +325,6 @@ def preprocess(
 
     window, order = parse_smooth(smooth, cg)
     if window:
-        from mixmap.kernels.profiles import savgol_apply
-
         cs = savgol_apply(cg, savgol_matrices(window, order, xg[1] - xg[0])[0])
     else:
         cs = cg.copy()
@@ -328,8 +332,6 @@ def preprocess(
     m = max(5, int(round(plateau * n)))
     if not 0 < plateau < 0.5 or 2 * m >= n:
         raise InputError(f"plateau={plateau}: use a fraction in (0, 0.5) leaving points in between")
-    from mixmap.kernels.profiles import plateau_end
-
     cl, cr = float(plateau_end(cg, m, False)), float(plateau_end(cg, m, True))
     step = cr - cl
     fits = [_plateau_fit(xg[:m], cg[:m]), _plateau_fit(xg[-m:], cg[-m:])]
@@ -351,11 +353,11 @@ def preprocess(
         )
     flat = []
     span = (m - 1) * (xg[1] - xg[0])
-    for side, (slope, s, se, _) in zip(("left", "right"), fits):
+    for slope, _s, se, _ in fits:
         drift = abs(slope) * span
         flat.append(not (drift > 4 * se * span and drift > 0.05 * abs(step)))
     if warn:
-        for side, is_flat, val, (slope, *_rest) in zip(("left", "right"), flat, (cl, cr), fits):
+        for side, is_flat, val, (slope, *_rest) in zip(("left", "right"), flat, (cl, cr), fits, strict=True):
             if not is_flat:
                 warnings.warn(
                     f"the profile does not reach a plateau on the {side}: c changes by "
@@ -364,7 +366,7 @@ def preprocess(
                     PlateauWarning,
                     stacklevel=2,
                 )
-    return Profile(
+    return PreprocessedProfile(
         x=xg,
         c=cg,
         c_smooth=cs,
@@ -381,15 +383,16 @@ def preprocess(
     )
 
 
-def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklevel=3) -> Profile:
-    """``x`` if it is a :class:`Profile` (then ``c`` must be None), else :func:`preprocess`."""
-    if isinstance(x, Profile):
+def as_profile(x, c, *, x_unit, outlier_sigma, smooth, grid, warn=True, stacklevel=3) -> PreprocessedProfile:
+    """``x`` if it is a :class:`PreprocessedProfile` (then ``c`` must be None), else :func:`preprocess`."""
+    if isinstance(x, PreprocessedProfile):
         if c is not None:
-            raise InputError("pass either a Profile or x and c, not both")
+            raise InputError("pass either a PreprocessedProfile or x and c, not both")
         return x
     if c is None and not hasattr(x, "position_m"):
         raise InputError(
-            "c (the concentrations) is required unless x is a Profile from preprocess() or a mixmap.line_profile result"
+            "c (the concentrations) is required unless x is a PreprocessedProfile from preprocess() "
+            "or a mixmap.line_profile result"
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlateauWarning)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import savgol_filter
 
 from .._units import length_factor
+from ..diffusion import PreprocessedProfile, erfc_profile, preprocess
+from ..errors import InputError
 from ._base import finish, pyplot
 
 _LABEL = {"m": "m", "mm": "mm", "um": "µm", "nm": "nm"}
@@ -17,10 +20,6 @@ def _scale(x_unit):
 
 def _profile_band(mc, level, n_curves=300):
     """Pointwise band of the model/smoothed profile from Monte-Carlo replicates."""
-    from scipy.signal import savgol_filter
-
-    from ..diffusion._fits import erfc_profile
-
     p = mc.profile
     if mc.method == "erfc":
         pr = mc.params
@@ -39,12 +38,12 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
 
     Parameters
     ----------
-    x, c : array_like or Profile, optional
-        Profile (m); ``x`` may be a :class:`mixmap.diffusion.Profile`. Default: ``mc.profile``.
+    x, c : array_like or PreprocessedProfile, optional
+        Profile (m); ``x`` may be a :class:`mixmap.diffusion.PreprocessedProfile`. Default: ``mc.profile``.
     fit : ErfcFit, ThinFilmFit, SemiInfiniteFit or ForwardFit, optional
         Drawn as a line (its ``fitted`` values).
     mc : MonteCarloResult, optional
-        Draws the ``mc.level`` band of the fitted (erfc) or smoothed profile over the replicates.
+        Draws the ``mc.confidence`` band of the fitted (erfc) or smoothed profile over the replicates.
     x_unit : {"m", "mm", "um", "nm"}
         Unit of the position axis.
     path : str or Path, optional
@@ -54,20 +53,16 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     -------
     matplotlib.figure.Figure
     """
-    from ..diffusion._preprocess import Profile, preprocess
-
     plt = pyplot()
     s = _scale(x_unit)
-    if isinstance(x, Profile):
+    if isinstance(x, PreprocessedProfile):
         p = x
     elif x is not None:
         p = preprocess(x, c, warn=False)
     elif mc is not None:
         p = mc.profile
     else:
-        from ..errors import InputError
-
-        raise InputError("profile_fit needs x and c, a Profile, or mc=")
+        raise InputError("profile_fit needs x and c, a PreprocessedProfile, or mc=")
     fig, (ax, axr) = plt.subplots(
         2, 1, figsize=(6.4, 5.4), sharex=True, gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.06}
     )
@@ -83,9 +78,9 @@ def profile_fit(x=None, c=None, *, fit=None, mc=None, x_unit="um", title=None, p
     if p.window:
         ax.plot(xs, p.c_smooth, "-", lw=1.2, color="C0", label=f"Savitzky-Golay ({p.window} pts, order {p.order})")
     if mc is not None:
-        lo, hi = _profile_band(mc, mc.level)
+        lo, hi = _profile_band(mc, mc.confidence)
         col = "C1" if mc.method == "erfc" else "C0"
-        lab = f"{100 * mc.level:.0f}% Monte-Carlo band ({mc.method}, n={mc.n})"
+        lab = f"{100 * mc.confidence:.0f}% Monte-Carlo band ({mc.method}, n={mc.n})"
         ax.fill_between(xs, lo, hi, color=col, alpha=0.3, lw=0, label=lab)
         axr.fill_between(xs, lo - ref, hi - ref, color=col, alpha=0.4, lw=0)
     if fit is not None:
@@ -143,8 +138,8 @@ def diffusivity(results, *, true_D=None, log=True, title=None, path=None):
         c = np.asarray(r.c)
         cmin, cmax = min(cmin, np.nanmin(c)), max(cmax, np.nanmax(c))
         if hasattr(r, "D_low"):
-            lev = getattr(r, "level", 0.95)
-            mid = r.D if type(r).__name__ == "ForwardFit" else r.D
+            lev = getattr(r, "confidence", 0.95)
+            mid = r.D
             ok = np.isfinite(r.D_low) & np.isfinite(r.D_high)
             if c.size == 1:
                 ax.errorbar(
@@ -216,7 +211,7 @@ def arrhenius(fit, *, title=None, path=None):
         f"D0 = {fit.D0:.3g} m²/s",
     )
     blo, bhi = fit.band(T)
-    ax.fill_between(1000.0 / T, blo, bhi, color="C3", alpha=0.2, lw=0, label=f"{100 * fit.level:.0f}% band")
+    ax.fill_between(1000.0 / T, blo, bhi, color="C3", alpha=0.2, lw=0, label=f"{100 * fit.confidence:.0f}% band")
     ax.set_yscale("log")
     ax.set_xlabel("1000 / T (1/K)")
     ax.set_ylabel("D (m²/s)")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
+from ..mixing import inter_mixing
 from ._base import finish, pyplot
 
 __all__ = ["synthetic_study"]
@@ -56,8 +58,6 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     mixmap.InputError
         ``table`` is not a DataFrame with the needed columns, or ``order`` names unknown groups.
     """
-    import pandas as pd
-
     if not isinstance(table, pd.DataFrame):
         raise InputError(f"table must be a pandas DataFrame, got {type(table).__name__}")
     missing = [c for c in _NEEDED if c not in table.columns]
@@ -71,8 +71,6 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     if unknown:
         raise InputError(f"order names groups not in table: {sorted(map(str, unknown))}")
     if summary is None:
-        from ..mixing import inter_mixing
-
         summary = inter_mixing(table, by="group")
     examples = list(examples)[:4]
 

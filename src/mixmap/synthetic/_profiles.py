@@ -6,6 +6,9 @@ import numpy as np
 from scipy.special import erfc
 
 from .._random import generator
+from .._units import length_factor
+from .._validate import check_integer
+from ..diffusion import check_time, diffusivity_table, simulate
 from ..errors import InputError
 
 
@@ -19,7 +22,7 @@ def diffusion_profile(
     x0=0.0,
     noise=0.0,
     n_scans=1,
-    seed=None,
+    seed=0,
     x_unit="m",
     n_steps=400,
     points_per_width=40,
@@ -48,6 +51,7 @@ def diffusion_profile(
     n_scans : int
         Number of independent noisy scans; > 1 returns shape (n_scans, n).
     seed : int, Generator or None
+        Random seed of the noise (default 0: identical calls give identical profiles).
 
     Returns
     -------
@@ -62,17 +66,13 @@ def diffusion_profile(
     >>> np.round(diffusion_profile(x, 3600.0, D=1e-15), 3).tolist()
     [0.0, 0.031, 0.5, 0.969, 1.0]
     """
-    from ..diffusion._forward import diffusivity_table, simulate
-    from ..diffusion._io import check_time, x_scale
-
-    scale = x_scale(x_unit)
+    scale = length_factor(x_unit, "x_unit")
     x = np.asarray(x, dtype=float) * scale
     x0 = float(x0) * scale
     t = check_time(t)
     if x.ndim != 1 or x.size < 1 or not np.all(np.isfinite(x)):
         raise InputError("x must be a 1-D array of finite positions")
-    if int(n_scans) < 1:
-        raise InputError(f"n_scans must be >= 1, got {n_scans}")
+    n_scans = check_integer("n_scans", n_scans, minimum=1)
     lo, hi = min(c_left, c_right), max(c_left, c_right)
     if np.ndim(D) == 0 and not callable(D):
         D = float(D)

@@ -1,50 +1,12 @@
-"""Synthetic hetero-aggregates (issue 3): kernels vs naive twins, ground truth, reproducibility."""
+"""Synthetic hetero-aggregates (mixmap.synthetic._aggregates, _build): geometry, ground truth, reproducibility."""
 
 import numpy as np
 import pytest
-from naive import naive_decorate, naive_grow, naive_thickness
 
 import mixmap
-from mixmap.kernels import aggregation, raster
 from mixmap.synthetic import Aggregate, aggregates
 
 SMALL = dict(d_a=30.0, d_b=30.0, n_primary=(40, 70), pixel_size=3.0)
-
-
-# --- kernels vs naive twins ----------------------------------------------------------------------
-def test_grow_matches_naive(rng):
-    radii = rng.uniform(5, 15, size=40)
-    starts = np.array([0, 12, 13, 30, 40], dtype=np.int64)
-    key = np.uint64(987654321987)
-    fast = aggregation.grow(radii, starts, 1.8, 1.3, 0.05, 16, key)
-    slow = naive_grow(radii, starts, 1.8, 1.3, 0.05, 16, key)
-    np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-9)
-
-
-def test_decorate_matches_naive(rng):
-    radii = np.concatenate((rng.uniform(10, 20, 25), rng.uniform(3, 6, 30)))
-    pos = np.zeros((55, 3))
-    pos[:25] = aggregation.grow(radii[:25].copy(), np.array([0, 25], np.int64), 1.8, 1.3, 0.05, 16, np.uint64(5))
-    w = rng.exponential(1.0, 25)
-    slow, failed_slow = naive_decorate(pos, radii, 25, w, 0.05, 100, 77, 0)
-    failed = aggregation.decorate(pos, radii, 25, np.cumsum(w), 0.05, 100, np.uint64(77), 0)
-    assert failed == failed_slow == 0
-    np.testing.assert_allclose(pos, slow, rtol=1e-12, atol=1e-9)
-
-
-def test_thickness_matches_naive(rng):
-    n = 30
-    xc, yc = rng.uniform(-5, 45, n), rng.uniform(-5, 35, n)
-    r = rng.uniform(0.3, 8, n)
-    mat = rng.integers(0, 2, n)
-    fast = raster.thickness(xc, yc, r, mat, 2, 31, 41)
-    np.testing.assert_allclose(fast, naive_thickness(xc, yc, r, mat, 2, 31, 41), rtol=1e-12, atol=1e-12)
-
-
-def test_single_sphere_chord():
-    t = raster.thickness(np.array([5.0]), np.array([5.0]), np.array([4.0]), np.array([0]), 1, 11, 11)
-    assert t[0, 5, 5] == pytest.approx(8.0)
-    assert t[0, 5, 9] == 0.0 and t[0, 5, 8] == pytest.approx(2 * np.sqrt(7))
 
 
 # --- geometry and ground truth -------------------------------------------------------------------
@@ -78,12 +40,12 @@ def test_reproducible_and_independent_of_n():
     b = aggregates(4, mixing=0.3, seed=11, intensity=True, **SMALL)
     c = aggregates(2, mixing=0.3, seed=11, intensity=True, **SMALL)
     d = aggregates(2, mixing=0.3, seed=12, intensity=True, **SMALL)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x.a, y.a)
         np.testing.assert_array_equal(x.b, y.b)
         assert x.truth == y.truth
         assert x.particles.equals(y.particles)
-    for x, y in zip(a, c):
+    for x, y in zip(a, c, strict=False):
         np.testing.assert_array_equal(x.a, y.a)
     assert not np.array_equal(a[0].particles["x_nm"].to_numpy()[:5], d[0].particles["x_nm"].to_numpy()[:5])
 
@@ -152,8 +114,13 @@ def test_mixing_states_ordered():
     rnd = aggregates(12, mixing="random", **kw)
     seg = aggregates(12, mixing="segregated", **kw)
     dec = aggregates(12, mixing="decorated", **kw)
-    hf = lambda aggs: np.mean([g.truth["hetero_contact_fraction"] for g in aggs])
-    var = lambda aggs: np.var([g.truth["number_fraction_a"] for g in aggs])
+
+    def hf(aggs):
+        return np.mean([g.truth["hetero_contact_fraction"] for g in aggs])
+
+    def var(aggs):
+        return np.var([g.truth["number_fraction_a"] for g in aggs])
+
     assert hf(seg) < 0.1 < hf(rnd)
     assert all(g.truth["n_clusters_a"] == 1 and g.truth["n_clusters_b"] == 1 for g in seg)
     assert var(seg) > 5 * var(rnd)
@@ -274,121 +241,6 @@ def test_bad_inputs(kwargs, match):
         aggregates(n, **args)
 
 
-# --- spectrum images ------------------------------------------------------------------------------
-def _disc_maps():
-    a = np.zeros((40, 36), bool)
-    a[5:25, 4:30] = True
-    b = np.zeros_like(a)
-    b[15:35, 10:33] = True
-    return a, b
-
-
-def test_spectrum_image_chunkwise_equals_in_memory(tmp_path):
-    from mixmap.synthetic import spectrum_image
-
-    a, b = _disc_maps()
-    kw = dict(elements=("C", "Si"), n_channels=300, energy_scale=0.01, counts_per_pixel=50, background=2, seed=3)
-    whole = spectrum_image((a, b), chunks=(64, 64), **kw).compute()  # one chunk: in memory
-    si = spectrum_image((a, b), tmp_path / "c.zarr", chunks=(16, 8), **kw)
-    assert si.data.chunks[0][0] == 16 and si.data.chunks[1][0] == 8
-    np.testing.assert_array_equal(si.data.compute(), whole)
-    assert si.elements == ("C", "Si") and si.energy_scale == 0.01
-    other = spectrum_image((a, b), chunks=(64, 64), **{**kw, "seed": 4}).compute()
-    assert not np.array_equal(other, whole)
-
-
-def test_spectrum_image_counts_lines_and_widths():
-    from mixmap.synthetic import _spectra, spectrum_image
-
-    a, b = _disc_maps()
-    cube = spectrum_image(
-        (a, b), n_channels=400, energy_scale=0.005, counts_per_pixel=(80, 40), background=1.0, seed=1
-    ).compute()
-    expected = 80 * a.sum() + 40 * b.sum() + 1.0 * a.size
-    assert cube.sum() == pytest.approx(expected, rel=0.01)
-    e = 0.005 * np.arange(400)
-    only_c = cube[~b & a].sum(0)
-    only_si = cube[b & ~a].sum(0)
-    assert abs(e[np.argmax(only_c)] - mixmap.xray_line("C_Ka")) <= 0.0101  # peak within 2 channels
-    assert abs(e[np.argmax(only_si)] - mixmap.xray_line("Si_Ka")) <= 0.0101
-    assert only_si[np.abs(e - 0.2774) < 0.03].sum() < 0.01 * only_si.sum()  # no C line where only Si
-    # the line spectrum has the detector FWHM at its energy
-    edges = 0.001 * (np.arange(3001) - 0.5)
-    L = _spectra._line_spectrum([1.74], [1.0], edges, 130.0)
-    c = 0.001 * np.arange(3000)
-    sd = np.sqrt((L * (c - (L * c).sum()) ** 2).sum() - 0.001**2 / 12)
-    assert sd * 2.3548 * 1000 == pytest.approx(mixmap.detector_fwhm(1.74, 130.0), rel=0.01)
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        (dict(elements=("C",)), "one map per"),
-        (dict(elements=("C", "Xx")), "unknown element"),
-        (dict(chunks=(10, 16)), "multiples of 8"),
-        (dict(counts_per_pixel=-1), "counts_per_pixel"),
-        (dict(energy_scale=0), "energy_scale"),
-        (dict(continuum=1.0), "continuum"),
-        (dict(n_channels=1), "n_channels"),
-        (dict(energy_scale=0.0001, n_channels=100, elements=("Si", "Si")), "no X-ray line"),
-    ],
-)
-def test_spectrum_image_bad_inputs(kwargs, match):
-    from mixmap.synthetic import spectrum_image
-
-    with pytest.raises(mixmap.InputError, match=match):
-        spectrum_image(_disc_maps(), **kwargs)
-
-
-def test_spectrum_image_bad_maps_and_existing_path(tmp_path):
-    from mixmap.synthetic import spectrum_image
-
-    a, b = _disc_maps()
-    with pytest.raises(mixmap.InputError, match="non-negative"):
-        spectrum_image((a * -1.0, b))
-    with pytest.raises(mixmap.InputError, match="2-D"):
-        spectrum_image((a, b[:5]))
-    spectrum_image((a, b), tmp_path / "x.zarr", n_channels=200, seed=0)
-    with pytest.raises(mixmap.InputError, match="exists"):
-        spectrum_image((a, b), tmp_path / "x.zarr", n_channels=200, seed=0)
-    assert (tmp_path / "x.zarr").exists()  # nothing lost
-
-
-def test_spectrum_image_from_aggregate(tmp_path):
-    from mixmap.synthetic import spectrum_image
-
-    g = aggregates(1, mixing="random", seed=1, **SMALL)[0]
-    si = spectrum_image(g, tmp_path / "g.zarr", n_channels=256, counts_per_pixel=200, seed=2)
-    assert si.pixel_size == g.pixel_size and si.shape[:2] == g.a.shape
-    maps = mixmap.element_maps(si, ["C_Ka", "Si_Ka"])
-    c = np.asarray(maps["C_Ka"]) if isinstance(maps, dict) else np.asarray(maps[0])
-    assert c[g.mask_a].mean() > 10 * c[~g.mask_a].mean()
-
-
-# --- study figure -----------------------------------------------------------------------------------
-def test_synthetic_study_figure(tmp_path):
-    import pandas as pd
-
-    from mixmap.plot import synthetic_study
-
-    rows, ex = [], []
-    part = mixmap.Particles(30, 30, 0.25, 0.25, pixel_size=3.0)
-    for mix in ("random", "segregated"):
-        aggs = aggregates(4, mixing=mix, seed=1, **SMALL)
-        ex.append((mix, aggs[0]))
-        for i, g in enumerate(aggs):
-            r = mixmap.intra_mixing(g.a, g.b, n_particles=5, particles=part, n_samples=40, seed=i)
-            rows.append({"group": mix, "P": r.P, "schmahl": r.schmahl, **g.truth})
-    table = pd.DataFrame(rows)
-    fig = synthetic_study(table, examples=ex, highlight=("random", "segregated"), path=tmp_path / "s.png")
-    assert (tmp_path / "s.png").stat().st_size > 10_000
-    assert len(fig.axes) == 2 + 4  # two example maps, four panels
-    with pytest.raises(mixmap.InputError, match="lacks columns"):
-        synthetic_study(table.drop(columns="schmahl"))
-    with pytest.raises(mixmap.InputError, match="not in table"):
-        synthetic_study(table, order=["random", "stirred"])
-
-
 def test_patchy_decoration_and_threads():
     from scipy.spatial import cKDTree
 
@@ -415,5 +267,13 @@ def test_patchy_decoration_and_threads():
     assert host_cv(3.0) > 1.5 * host_cv(0.0)
     one = aggregates(3, mixing="decorated", seed=4, n_workers=1, patchiness=1.0, **SMALL)
     two = aggregates(3, mixing="decorated", seed=4, n_workers=2, patchiness=1.0, **SMALL)
-    for x, y in zip(one, two):
+    for x, y in zip(one, two, strict=True):
         assert x.particles.equals(y.particles) and np.array_equal(x.a, y.a)
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=0), dict(n=1.5), dict(n=True), dict(n_directions=0), dict(n_workers=0)])
+def test_bad_integers_name_the_argument(kwargs):
+    args = {"n": 1, "mixing": "random", **SMALL, **kwargs}
+    name = next(iter(kwargs))
+    with pytest.raises(mixmap.InputError, match=rf"^{name} must be an integer"):
+        aggregates(**args)
