@@ -2,7 +2,7 @@
 
 Issue 5 targets: a 1024x1024 map with h_max = 200, exact R(h) at >= 10x PoreSpy's
 ``porespy.metrics.two_point_correlation`` on the same map (timed side by side; skipped when PoreSpy
-is absent); the brute-force twin of tests/naive.py on a small map; a 4096x4096 map within a stated
+is absent); the brute-force twin of tests/naive/ on a small map; a 4096x4096 map within a stated
 FFT memory budget, peak RSS measured in a fresh subprocess.
 
 Run: pytest benchmarks/test_correlation.py --benchmark-enable -s

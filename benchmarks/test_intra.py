@@ -1,4 +1,4 @@
-"""Intra-aggregate speed: exact-N cutout kernel vs its straightforward NumPy twin (tests/naive.py).
+"""Intra-aggregate speed: exact-N cutout kernel vs its straightforward NumPy twin (tests/naive/).
 
 Issue 2 targets: variance curve of 100 values of N x 120 cutouts on a 1024x1024 map with ~50 %
 foreground and mean particle area 80 px at >= 100x the NumPy version; one map, 150 cutouts, N = 25:

@@ -2,7 +2,7 @@
 
 Issue 8 target: 10⁶ EDS spots (Al, Mg, O, Si columns; Al2O3 + MgO) through
 ``precursor_fractions`` (filters, projection, statistics and bootstrap CI) in < 1 s. The naive
-twin (tests/naive.py, one ``scipy.optimize.lsq_linear`` per spot) runs on a subset; the ratio is
+twin (tests/naive/, one ``scipy.optimize.lsq_linear`` per spot) runs on a subset; the ratio is
 per spot.
 
 Run: pytest benchmarks/test_precursors.py --benchmark-enable -s
@@ -35,9 +35,12 @@ def test_precursor_fractions_vs_per_spot_loop(benchmark):
     n, n_naive = (1_000_000, 2000) if big else (5000, 200)
     table = _spots(n)
     mixmap.precursor_fractions(table.head(10), "Al2O3", "MgO")  # JIT outside the timed region
-    run = lambda: mixmap.precursor_fractions(
-        table, "Al2O3", "MgO", accepted_flags=[0, -1], max_analytical_error=5, n_boot=1000, seed=0
-    )
+
+    def run():
+        return mixmap.precursor_fractions(
+            table, "Al2O3", "MgO", accepted_flags=[0, -1], max_analytical_error=5, n_boot=1000, seed=0
+        )
+
     r = benchmark.pedantic(run, rounds=5 if big else 1, warmup_rounds=1 if big else 0)
     assert 0.45 < r.mean < 0.55 and r.n_spots + r.n_rejected == n
 
@@ -75,7 +78,10 @@ def test_projection_kernel_vs_per_spot_loop(benchmark):
     S = _spots(n)[["O_at%", "Mg_at%", "Al_at%", "Si_at%"]].to_numpy()
     seg = _segment("Al2O3", "MgO", ["O", "Mg", "Al", "Si"], "atomic", ("H", "He", "Li"))
     _project(S[:10], seg)  # JIT outside the timed region
-    run = lambda: _project(S, seg)
+
+    def run():
+        return _project(S, seg)
+
     c, res, x = benchmark.pedantic(run, rounds=10 if big else 1, warmup_rounds=1 if big else 0)
     assert len(x) == n and np.all((c >= 0) & (c <= 1))
     t0 = time.perf_counter()

@@ -2,7 +2,7 @@
 
 Issue 3 target: 1000 aggregates of ~200 primary particles projected at 512x512 "well under a minute
 on 2 cores". Generated in batches of 100 (a list of 1000 results would hold 0.5 GB of masks); the
-rasteriser and the aggregation kernel are also timed against their NumPy twins in tests/naive.py.
+rasteriser and the aggregation kernel are also timed against their NumPy twins in tests/naive/.
 
 Run: pytest benchmarks/test_synthetic.py --benchmark-enable -s
 """

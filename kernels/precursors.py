@@ -5,7 +5,7 @@ signal, some precursor element), renormalised, and projected on the segment ``b 
 ``c = (s' - b)·(a - b) / |a - b|²`` clipped to [0, 1] with ``s'`` the spot renormalised over the
 precursors' elements, the residual ``|s - (b + c (a - b))|`` with ``s`` renormalised over all
 elements, and the molar fraction ``x = (c/N_a) / (c/N_a + (1 - c)/N_b)``. The pure-NumPy twin is
-``naive_precursor_fractions`` in tests/naive.py.
+``naive_precursor_fractions`` in tests/naive/.
 """
 
 import numpy as np

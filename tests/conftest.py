@@ -13,7 +13,7 @@ def _naive_names() -> set:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that calls a NumPy twin from tests/naive.py as ``kernels``.
+    """Mark every test that calls a NumPy twin from tests/naive/ as ``kernels``.
 
     CI runs those with ``NUMBA_DISABLE_JIT=1`` to measure the kernels' coverage (``-m kernels``).
     """

@@ -26,7 +26,7 @@ Method (per spot, vectorised over all spots)
 
 Steps 1-3 run in one pass per spot in the Numba kernel :mod:`mixmap.kernels.precursors`
 (about 10⁷ spots per second); the straightforward per-spot bounded least-squares twin is
-``naive_precursor_fractions`` in tests/naive.py.
+``naive_precursor_fractions`` in tests/naive/.
 
 Atomic weights come from ``mixmap/data/elements.csv`` (IUPAC/CIAAW standard atomic weights 2021,
 Prohaska et al., Pure Appl. Chem. 94, 573 (2022); see the file header).
