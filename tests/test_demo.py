@@ -27,8 +27,8 @@ def test_demo_writes_tables_and_figures(tmp_path):
     assert len(table) == 12 and (table["status"] == "ok").all()
     summary = res["summary"]
     assert list(summary.index) == ["random", "partly segregated", "segregated"]
-    # segregated sets spread in composition: lowest psi_p (Eq. 10)
-    assert summary.loc["segregated", "psi_p"] < summary.loc["random", "psi_p"]
+    # segregated sets spread in composition: lowest psi_P (Eq. 10)
+    assert summary.loc["segregated", "psi_P"] < summary.loc["random", "psi_P"]
     assert any("psi_comb" in line for line in lines)
 
 

@@ -116,18 +116,16 @@ def run_demo(out="mixmap-demo", *, n_per_set: int = 10, seed: int = 0, progress:
 
     echo(f"mixmap demo: {len(items)} synthetic aggregates in {len(sets)} sets, N = {N_PARTICLES} particles per cutout")
     cols = [
-        c
-        for c in ("n", "P_mean", "s2_inter", "schmahl_mean", "s2_schmahl", "psi_p", "psi_schmahl", "psi_comb")
-        if c in summary.columns
+        c for c in ("n", "P_mean", "s2_inter", "M_mean", "s2_M", "psi_P", "psi_M", "psi_comb") if c in summary.columns
     ]
     echo(summary[cols].to_string(float_format=lambda v: f"{v:.3f}"))
     echo("psi_comb (Eq. 13): 1 is a perfectly and reproducibly mixed set.")
-    over = summary.index[summary["schmahl_mean"] > 1].tolist()
+    over = summary.index[summary["M_mean"] > 1].tolist()
     if over:
         echo(
             f"Note: mean Schmahl index > 1 for {', '.join(map(str, over))}: in a 2-D projection, overlap "
             f"pixels [1,1] and hidden particles make cutouts vary less than the random-mixing bound of "
-            f"Eq. 5, so Eq. 11 (psi_schmahl) and psi_comb are undefined (NaN) there - reported, not clipped."
+            f"Eq. 5, so Eq. 11 (psi_M) and psi_comb are undefined (NaN) there - reported, not clipped."
         )
     echo(f"wrote {len(files)} files to {out.resolve()}/ in {time.perf_counter() - t0:.1f} s:")
     for f in files:

@@ -46,7 +46,7 @@ def test_cli_analyze_and_summary(tmp_path, store, reference, capsys, monkeypatch
     out2 = capsys.readouterr().out
     assert rc == 0
     s = mixmap.inter_mixing(reference)
-    assert f"{s.loc['KB', 'psi_p']:.3f}" in out2 and f"{s.loc['C65', 'psi_comb']:.3f}" in out2
+    assert f"{s.loc['KB', 'psi_P']:.3f}" in out2 and f"{s.loc['C65', 'psi_comb']:.3f}" in out2
 
 
 @pytest.mark.parametrize(

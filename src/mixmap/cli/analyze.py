@@ -153,15 +153,15 @@ def _print_summary(table, args, seed):
             "n": s["n"],
             "P_mean": s["P_mean"].map("{:.3f}".format),
             "s2_inter": s["s2_inter"].map("{:.4f}".format),
-            "M_mean": s["schmahl_mean"].map("{:.3f}".format),
-            "s2_M": s["s2_schmahl"].map("{:.4f}".format),
+            "M_mean": s["M_mean"].map("{:.3f}".format),
+            "s2_M": s["s2_M"].map("{:.4f}".format),
             "psi_P [95% CI]": [
                 f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
-                for v, lo, hi in zip(s["psi_p"], s["psi_p_low"], s["psi_p_high"], strict=True)
+                for v, lo, hi in zip(s["psi_P"], s["psi_P_low"], s["psi_P_high"], strict=True)
             ],
             "psi_M [95% CI]": [
                 f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
-                for v, lo, hi in zip(s["psi_schmahl"], s["psi_schmahl_low"], s["psi_schmahl_high"], strict=True)
+                for v, lo, hi in zip(s["psi_M"], s["psi_M_low"], s["psi_M_high"], strict=True)
             ],
             "psi_comb [95% CI]": [
                 f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
@@ -179,7 +179,7 @@ def _print_summary(table, args, seed):
         "[0, 1] and interval ends are reported unclipped):"
     )
     print(show.to_string())
-    if s[["psi_p", "psi_schmahl"]].isna().any().any():
+    if s[["psi_P", "psi_M"]].isna().any().any():
         print("(nan: the bound P(1-P) or M(1-M) of Eq. 10/11 is not positive, or fewer than 2 aggregates)")
     if args.figures:
         from mixmap.plot import schmahl_heatmap, schmahl_histogram

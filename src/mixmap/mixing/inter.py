@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_keyword
 from .._bootstrap import percentile_interval, resample_indices
 from .._random import spawn
 from .._validate import check_confidence, check_integer, check_probability
@@ -27,7 +28,7 @@ from ..errors import DataError, InputError
 
 __all__ = ["inter_mixing", "psi_measures"]
 
-_PSI = ("psi_p", "psi_schmahl", "psi_comb")
+_PSI = ("psi_P", "psi_M", "psi_comb")
 
 
 def _bounded_psi(var, mean):
@@ -41,14 +42,16 @@ def _bounded_psi(var, mean):
     return out
 
 
-def psi_measures(P_mean, s2_inter, schmahl_mean, s2_schmahl, *, alpha=1.0, beta=1.0, gamma=1.0):
+@renamed_keyword("schmahl_mean", "M_mean")
+@renamed_keyword("s2_schmahl", "s2_M")
+def psi_measures(P_mean, s2_inter, M_mean, s2_M, *, alpha=1.0, beta=1.0, gamma=1.0):
     """ψ_P (Eq. 10), ψ_MAS (Eq. 11) and ψ_comb (Eq. 13) from the group moments.
 
     Parameters
     ----------
     P_mean, s2_inter : float or array_like
         Mean aggregate concentration P̄ and its empirical variance s²_inter (Eq. 2).
-    schmahl_mean, s2_schmahl : float or array_like
+    M_mean, s2_M : float or array_like
         Mean Schmahl index M̄_AS and its empirical variance s²_MAS (Eq. 12).
     alpha, beta, gamma : float
         Weights of M̄_AS, ψ_MAS and ψ_P in Eq. (13), each in (0, 1].
@@ -56,7 +59,7 @@ def psi_measures(P_mean, s2_inter, schmahl_mean, s2_schmahl, *, alpha=1.0, beta=
     Returns
     -------
     dict
-        ``psi_p``, ``psi_schmahl``, ``psi_comb`` (floats or arrays). ψ is NaN where its bound
+        ``psi_P``, ``psi_M``, ``psi_comb`` (floats or arrays). ψ is NaN where its bound
         P̄(1 − P̄) or M̄_AS(1 − M̄_AS) is not positive (all aggregates with P = 0 or 1, or a mean
         Schmahl index outside (0, 1)): the formula is undefined there and nothing is clipped.
 
@@ -66,16 +69,16 @@ def psi_measures(P_mean, s2_inter, schmahl_mean, s2_schmahl, *, alpha=1.0, beta=
 
     >>> from mixmap.mixing import psi_measures
     >>> r = psi_measures(0.71, 0.015, 0.458, 0.033)
-    >>> round(float(r["psi_p"]), 3), round(float(r["psi_schmahl"]), 3), round(float(r["psi_comb"]), 3)
+    >>> round(float(r["psi_P"]), 3), round(float(r["psi_M"]), 3), round(float(r["psi_comb"]), 3)
     (0.927, 0.867, 0.751)
     """
     a, b, g = _check_weights(alpha, beta, gamma)
-    psi_p = _bounded_psi(s2_inter, P_mean)
-    psi_m = _bounded_psi(s2_schmahl, schmahl_mean)
-    comb = (a * np.asarray(schmahl_mean, dtype=np.float64) + b * psi_m + g * psi_p) / (a + b + g)
+    psi_P = _bounded_psi(s2_inter, P_mean)
+    psi_m = _bounded_psi(s2_M, M_mean)
+    comb = (a * np.asarray(M_mean, dtype=np.float64) + b * psi_m + g * psi_P) / (a + b + g)
     if np.ndim(comb) == 0:
-        return {"psi_p": float(psi_p), "psi_schmahl": float(psi_m), "psi_comb": float(comb)}
-    return {"psi_p": psi_p, "psi_schmahl": psi_m, "psi_comb": comb}
+        return {"psi_P": float(psi_P), "psi_M": float(psi_m), "psi_comb": float(comb)}
+    return {"psi_P": psi_P, "psi_M": psi_m, "psi_comb": comb}
 
 
 def _check_weights(alpha, beta, gamma):
@@ -158,8 +161,8 @@ def inter_mixing(
     -------
     pandas.DataFrame
         Indexed by group (sorted), columns ``n`` (aggregates used), ``n_excluded`` (P > max_P),
-        ``n_undefined`` (non-finite Schmahl index), ``P_mean, s2_inter`` (Eq. 2), ``psi_p``
-        (Eq. 10), ``schmahl_mean, s2_schmahl`` (Eq. 12), ``psi_schmahl`` (Eq. 11), ``psi_comb``
+        ``n_undefined`` (non-finite Schmahl index), ``P_mean, s2_inter`` (Eq. 2), ``psi_P``
+        (Eq. 10), ``M_mean, s2_M`` (Eq. 12), ``psi_M`` (Eq. 11), ``psi_comb``
         (Eq. 13) and ``<psi>_low, <psi>_high`` bootstrap bounds for each ψ. Variances use n − 1
         (groups with n < 2 give NaN variances and ψ). ψ is NaN where its bound P̄(1 − P̄) or
         M̄_AS(1 − M̄_AS) is not positive; values are never clipped (a mean Schmahl index outside
@@ -178,7 +181,7 @@ def inter_mixing(
     >>> t = pd.DataFrame({"group": ["x"] * 4, "P": [0.6, 0.7, 0.8, 0.7],
     ...                   "schmahl": [0.4, 0.5, 0.6, 0.5]})
     >>> s = mixmap.inter_mixing(t)
-    >>> round(float(s.loc["x", "psi_p"]), 4)  # 1 - (0.02/3) / (0.7 * 0.3)
+    >>> round(float(s.loc["x", "psi_P"]), 4)  # 1 - (0.02/3) / (0.7 * 0.3)
     0.9683
     """
     a, b, g = _check_weights(alpha, beta, gamma)
@@ -209,11 +212,11 @@ def inter_mixing(
             "n_undefined": int((sel & ~excluded & undefined).sum()),
         }
         if n == 0:
-            row.update({c: np.nan for c in ("P_mean", "s2_inter", "schmahl_mean", "s2_schmahl")})
+            row.update({c: np.nan for c in ("P_mean", "s2_inter", "M_mean", "s2_M")})
             row.update({c: np.nan for c in _PSI})
         else:
             Pm, s2p, Mm, s2m = _moments(p, m)
-            row.update(P_mean=float(Pm), s2_inter=float(s2p), schmahl_mean=float(Mm), s2_schmahl=float(s2m))
+            row.update(P_mean=float(Pm), s2_inter=float(s2p), M_mean=float(Mm), s2_M=float(s2m))
             row.update(psi_measures(Pm, s2p, Mm, s2m, alpha=a, beta=b, gamma=g))
         # percentile bootstrap over aggregates, resampled within the group
         if n >= 2:
@@ -231,14 +234,14 @@ def inter_mixing(
         "n_undefined",
         "P_mean",
         "s2_inter",
-        "psi_p",
-        "psi_p_low",
-        "psi_p_high",
-        "schmahl_mean",
-        "s2_schmahl",
-        "psi_schmahl",
-        "psi_schmahl_low",
-        "psi_schmahl_high",
+        "psi_P",
+        "psi_P_low",
+        "psi_P_high",
+        "M_mean",
+        "s2_M",
+        "psi_M",
+        "psi_M_low",
+        "psi_M_high",
         "psi_comb",
         "psi_comb_low",
         "psi_comb_high",

@@ -143,7 +143,7 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
         ax.text(
             0.03,
             0.97,
-            f"{g2} vs {g1}:\n  M̄_AS {r2['schmahl_mean']:.2f} vs {r1['schmahl_mean']:.2f}"
+            f"{g2} vs {g1}:\n  M̄_AS {r2['M_mean']:.2f} vs {r1['M_mean']:.2f}"
             f"\n  ψ_comb {r2['psi_comb']:.2f} vs {r1['psi_comb']:.2f}",
             transform=ax.transAxes,
             va="top",
@@ -155,9 +155,9 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     ax = fig.add_subplot(gs[1, 1:3])
     summ = summary.reindex(groups)
     for col, lab, st in (
-        ("schmahl_mean", "M̄_AS", "o-"),
-        ("psi_schmahl", "ψ_MAS (Eq. 11)", "s--"),
-        ("psi_p", "ψ_P (Eq. 10)", "^--"),
+        ("M_mean", "M̄_AS", "o-"),
+        ("psi_M", "ψ_MAS (Eq. 11)", "s--"),
+        ("psi_P", "ψ_P (Eq. 10)", "^--"),
         ("psi_comb", "ψ_comb (Eq. 13)", "D-"),
     ):
         y = summ[col].to_numpy(float)
@@ -167,7 +167,7 @@ def synthetic_study(table, summary=None, *, examples=(), order=None, highlight=N
     for i in np.flatnonzero(undefined):
         ha = "left" if i == 0 else "right" if i == len(x) - 1 else "center"
         ax.annotate("ψ undefined\n(M̄_AS > 1)", (x[i], -0.05), ha=ha, fontsize=7, color="grey")
-    for col, lab in (("schmahl_mean", "M̄"), ("psi_schmahl", "ψ_MAS"), ("psi_comb", "ψ_comb")):
+    for col, lab in (("M_mean", "M̄"), ("psi_M", "ψ_MAS"), ("psi_comb", "ψ_comb")):
         for i, v in enumerate(summ[col].to_numpy(float)):
             if np.isfinite(v) and not lo <= v <= hi:
                 y = hi - 0.22 if v > hi else lo + 0.2 + 0.08 * (col == "psi_comb")
