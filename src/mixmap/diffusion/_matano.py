@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.integrate import trapezoid
 import pandas as pd
 
 from .._results import Result, result
@@ -182,7 +183,7 @@ def matano_plane(x, c=None, *, x_unit="m", outlier_sigma=3.0, smooth="auto", gri
     """
     p = as_profile(x, c, x_unit=x_unit, outlier_sigma=outlier_sigma, smooth=smooth, grid=grid)
     y = p.normalized()
-    return float(p.x[-1] - np.trapezoid(y, p.x))
+    return float(p.x[-1] - trapezoid(y, p.x))
 
 
 def _analysis(method, x, c, t, levels, x_unit, outlier_sigma, smooth, grid, molar_volume=None, tail=DEFAULT_TAIL):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.integrate import trapezoid  # numpy.trapezoid needs numpy >= 2; the declared floor is 1.25
+from scipy.integrate import trapezoid  # numpy.trapezoid needs numpy >= 2
 
 from .._results import Result, result
 from ..errors import DataError, InputError
