@@ -42,7 +42,7 @@ def test_simulate_matches_analytic_erfc_and_conserves_mass():
     for scheme, tol in (("crank-nicolson", 1e-4), ("implicit", 2e-3)):
         c = d.simulate(x, c0, D0, T, scheme=scheme)
         assert np.abs(c - exact).max() < tol, scheme
-        assert trapezoid(c, x) == approx(np.trapezoid(c0, x), rel=1e-12)
+        assert trapezoid(c, x) == approx(trapezoid(c0, x), rel=1e-12)
     # several output times at once, D as a table
     cs = d.simulate(x, c0, ([0.0, 1.0], [D0, D0]), [T / 4, T])
     assert cs.shape == (2, x.size)
