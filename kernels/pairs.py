@@ -16,6 +16,15 @@ from .rng import randbelow
 
 
 @njit(cache=True)
+def _kept_bin(dy, dx, h_max, use_dir, theta_deg, tol_deg):
+    """Distance bin of displacement (dy, dx), or -1 when it is beyond h_max or outside the direction."""
+    h = distance_bin(dy, dx)
+    if h > h_max or (use_dir and h > 0 and not in_direction(dy, dx, theta_deg, tol_deg)):
+        return -1
+    return h
+
+
+@njit(cache=True)
 def ring_offsets(h_max, use_dir, theta_deg, tol_deg):
     """Integer displacements grouped by distance bin (both half planes).
 
@@ -25,12 +34,9 @@ def ring_offsets(h_max, use_dir, theta_deg, tol_deg):
     counts = np.zeros(h_max + 2, dtype=np.int64)
     for dy in range(-h_max, h_max + 1):
         for dx in range(-h_max, h_max + 1):
-            h = distance_bin(dy, dx)
-            if h > h_max:
-                continue
-            if use_dir and h > 0 and not in_direction(dy, dx, theta_deg, tol_deg):
-                continue
-            counts[h + 1] += 1
+            h = _kept_bin(dy, dx, h_max, use_dir, theta_deg, tol_deg)
+            if h >= 0:
+                counts[h + 1] += 1
     start = np.cumsum(counts)
     fill = start[:-1].copy()
     n = start[-1]
@@ -38,10 +44,8 @@ def ring_offsets(h_max, use_dir, theta_deg, tol_deg):
     odx = np.empty(n, dtype=np.int64)
     for dy in range(-h_max, h_max + 1):
         for dx in range(-h_max, h_max + 1):
-            h = distance_bin(dy, dx)
-            if h > h_max:
-                continue
-            if use_dir and h > 0 and not in_direction(dy, dx, theta_deg, tol_deg):
+            h = _kept_bin(dy, dx, h_max, use_dir, theta_deg, tol_deg)
+            if h < 0:
                 continue
             ody[fill[h]] = dy
             odx[fill[h]] = dx
