@@ -252,3 +252,20 @@ def test_default_seed_gives_identical_numbers(rng):
 def test_shared_checks_name_the_argument(kwargs, match):
     with pytest.raises(mixmap.InputError, match=match):
         mixmap.intra_mixing(GOOD, ~GOOD, n_particles=2, particle_area_px=1, **kwargs)
+
+
+def test_bounds_equal_to_rounding_give_nan_not_3e14():
+    """Issue 12: s2_max and s2_min equal to rounding made Eq. (6) return about -3e14."""
+    import pandas as pd
+
+    a = np.zeros((71, 77), bool)
+    a[:, :21] = True
+    b = ~a
+    b[:3, :3] = False
+    with pytest.warns(mixmap.UndefinedIndexWarning, match="Schmahl index undefined"):
+        r = mixmap.intra_mixing(a, b, n_particles=1, particle_area_px=50)
+    assert abs(r.s2_max - r.s2_min) < 1e-15 and np.isnan(r.schmahl)
+    t = pd.DataFrame({"group": ["g"] * 3, "P": [r.P, 0.4, 0.5], "schmahl": [r.schmahl, 0.5, 0.6]})
+    s = mixmap.inter_mixing(t, n_boot=50)
+    assert s.loc["g", "n_undefined"] == 1 and s.loc["g", "n"] == 2
+    assert s.loc["g", "M_mean"] == pytest.approx(0.55)

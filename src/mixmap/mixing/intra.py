@@ -34,15 +34,19 @@ __all__ = [
 ]
 
 
+_UNDEFINED_REL = 1e-9  # relative gap of the bounds below which Eq. (6) is undefined
+
+
 def schmahl_index(s2: float, s2_max: float, s2_min: float) -> float:
     """Mixing index of Ashton and Schmahl, Eq. (6): log(s²_max/s²) / log(s²_max/s²_min).
 
     0 for the unmixed state (s² = s²_max), 1 for completely random mixing (s² = s²_min). Values are
     not clipped: s² below the random-mixing bound gives an index above 1, s² above s²_max a
-    negative one. s² = 0 gives +inf. When s²_min >= s²_max (cutouts of about one pixel) the index is
-    undefined and NaN is returned.
+    negative one. s² = 0 gives +inf. When s²_max - s²_min <= 1e-9 s²_max (s²_min >= s²_max, or the
+    two equal to rounding, as for cutouts of about one pixel) the index is undefined and NaN is
+    returned: the denominator log(s²_max/s²_min) is then zero or rounding noise (it gave ±3e14).
     """
-    if not (s2_min < s2_max):
+    if not (s2_max - s2_min > _UNDEFINED_REL * s2_max):
         return float("nan")
     if s2 == 0:
         return float("inf")
@@ -192,7 +196,7 @@ def intra_mixing(
         m = schmahl_index(s2, s2max, s2min)
     if math.isnan(m):
         warnings.warn(
-            f"Schmahl index undefined: s2_min={s2min:.3g} >= s2_max={s2max:.3g}; the cutout "
+            f"Schmahl index undefined: s2_min={s2min:.6g} is not below s2_max={s2max:.6g}; the cutout "
             f"({target} px) is too small - increase n_particles",
             UndefinedIndexWarning,
             stacklevel=2,
