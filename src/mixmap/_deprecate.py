@@ -7,7 +7,7 @@ import warnings
 
 from .errors import InputError
 
-__all__ = ["renamed_keyword", "warn_renamed"]
+__all__ = ["renamed_attribute", "renamed_keyword", "warn_renamed"]
 
 
 def warn_renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
@@ -50,3 +50,24 @@ def renamed_keyword(old: str, new: str):
         return wrapper
 
     return decorate
+
+
+class renamed_attribute:  # noqa: N801 - used like a decorator-style declaration in class bodies
+    """Read-only class attribute that forwards a deprecated attribute name to its new name.
+
+    ``level = renamed_attribute("confidence")`` in a class body makes ``obj.level`` return
+    ``obj.confidence`` with a :class:`DeprecationWarning`.
+    """
+
+    def __init__(self, new: str):
+        self.new = new
+        self.old = ""
+
+    def __set_name__(self, owner, name):
+        self.old = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        warn_renamed(f"{type(obj).__name__}.{self.old}", f".{self.new}")
+        return getattr(obj, self.new)

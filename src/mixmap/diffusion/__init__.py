@@ -16,7 +16,7 @@ unless ``x_unit=`` says "mm", "um" or "nm"; several parallel scans as a 2-D ``c`
 
 from __future__ import annotations
 
-import warnings as _warnings
+from .._deprecate import warn_renamed as _warn_renamed
 
 import lazy_loader as _lazy
 
@@ -31,11 +31,6 @@ def __getattr__(name):
     """Lazy public names, plus deprecated aliases that warn (``Profile`` -> ``PreprocessedProfile``)."""
     if name in _RENAMED:
         new = _RENAMED[name]
-        _warnings.warn(
-            f"mixmap.diffusion.{name} is deprecated; use mixmap.diffusion.{new} "
-            "(mixmap.spectral.LineProfile is the line-scan result)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        _warn_renamed(f"mixmap.diffusion.{name}", f"mixmap.diffusion.{new}")
         return _stub_getattr(new)
     return _stub_getattr(name)

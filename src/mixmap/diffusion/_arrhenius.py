@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from scipy.stats import norm
@@ -10,7 +9,7 @@ from scipy.stats import t as student
 
 from .._results import Result, result
 from .._validate import check_confidence
-from ..chemistry.generation import renamed_keyword
+from .._deprecate import renamed_attribute, renamed_keyword
 from ..errors import DataError, InputError
 
 R_GAS = 8.314462618  # J/(mol K)
@@ -55,11 +54,7 @@ class ArrheniusFit(Result):
     D_err: np.ndarray = None
     cov: np.ndarray = None
 
-    @property
-    def level(self) -> float:
-        """Deprecated name of :attr:`confidence`."""
-        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
-        return self.confidence
+    level = renamed_attribute("confidence")  # deprecated name of confidence
 
     def predict(self, T, T_unit="K"):
         """D (m^2/s) at temperatures ``T`` with the fitted Ea and D0."""
@@ -254,11 +249,7 @@ class ParabolicFit(Result):
     L: np.ndarray
     L_err: np.ndarray | None = None
 
-    @property
-    def level(self) -> float:
-        """Deprecated name of :attr:`confidence`."""
-        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
-        return self.confidence
+    level = renamed_attribute("confidence")  # deprecated name of confidence
 
     def predict(self, t):
         return self.L0 + self.k * np.sqrt(np.asarray(t, dtype=float))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -11,7 +10,7 @@ from scipy.stats import norm
 
 from .._results import Result, result
 from .._validate import check_confidence, check_integer
-from ..chemistry.generation import renamed_keyword
+from .._deprecate import renamed_attribute, renamed_keyword
 from ..errors import DataError, InputError
 from ..kernels.forward import diffuse
 from ._fits import fit_erfc
@@ -226,11 +225,7 @@ class ForwardFit(Result):
     fitted: np.ndarray
     knots: np.ndarray = None
 
-    @property
-    def level(self) -> float:
-        """Deprecated name of :attr:`confidence`."""
-        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
-        return self.confidence
+    level = renamed_attribute("confidence")  # deprecated name of confidence
 
     def D_of(self, c):
         """D (m^2/s) of the fitted model at concentrations ``c``."""

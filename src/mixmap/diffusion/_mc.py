@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from .._progress import Progress
 from .._random import generator, kernel_keys
 from .._results import Result, result
 from .._validate import check_confidence, check_integer
-from ..chemistry.generation import renamed_keyword
+from .._deprecate import renamed_attribute, renamed_keyword
 from ..errors import DataError, InputError
 from ..kernels import erfc_fit as K
 from ._fits import fit_erfc
@@ -75,11 +74,7 @@ class MonteCarloResult(Result):
     profile: object = None
     base: np.ndarray = None
 
-    @property
-    def level(self) -> float:
-        """Deprecated name of :attr:`confidence`."""
-        warnings.warn(f"{type(self).__name__}.level is deprecated; use .confidence", DeprecationWarning, stacklevel=2)
-        return self.confidence
+    level = renamed_attribute("confidence")  # deprecated name of confidence
 
     def to_dict(self) -> dict:
         d = {

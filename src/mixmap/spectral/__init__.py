@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-import warnings
+from .._deprecate import warn_renamed as _warn_renamed
 
 from .convert import convert
 from .element_maps import element_maps, windows
@@ -29,11 +29,6 @@ __all__ = [
 
 def __getattr__(name):
     if name == "Profile":
-        warnings.warn(
-            "mixmap.spectral.Profile is deprecated; use mixmap.spectral.LineProfile "
-            "(mixmap.diffusion.Profile is an unrelated class)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        _warn_renamed("mixmap.spectral.Profile", "mixmap.spectral.LineProfile")
         return LineProfile
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import warnings
 from pathlib import Path
 
 import dask.array as da
@@ -31,7 +30,7 @@ import zarr
 from .._results import Result, format_value, result
 from .._validate import check_number
 from ..errors import DataError, FormatError, InputError
-from .._deprecate import renamed_keyword
+from .._deprecate import renamed_attribute, renamed_keyword
 from ._shared import progress_bar
 
 __all__ = [
@@ -81,15 +80,7 @@ class SpectrumImage(Result):
     source: str | None = None
     path: str | None = None
 
-    @property
-    def beam_energy(self) -> float | None:
-        """Deprecated name of :attr:`beam_energy_keV`."""
-        warnings.warn(
-            "SpectrumImage.beam_energy is deprecated; use SpectrumImage.beam_energy_keV",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.beam_energy_keV
+    beam_energy = renamed_attribute("beam_energy_keV")  # deprecated name of beam_energy_keV
 
     @property
     def energy(self) -> np.ndarray:
